@@ -1,0 +1,56 @@
+"""Records the extractor produces. Plain dataclasses so that every stage can be tested offline."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Optional, Union
+
+Number = Union[int, float]
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell of a statistical table, addressed by the codes of reference/report-schema.md."""
+
+    table: str  # active | applications | review_litigation
+    row: str
+    col: str
+    value: Optional[Number]  # None = blank as printed ("", "/", "-", "—", "无"); never 0 for a blank
+    raw: str  # the text as printed, whitespace trimmed
+
+    @property
+    def code(self) -> str:
+        return f"{self.table}.{self.row}.{self.col}"
+
+    def as_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Check:
+    """A 勾稽关系 check: ok, failed (both sides kept) or not_assessable (a blank on a side)."""
+
+    rule: str
+    status: str  # ok | failed | not_assessable
+    lhs: Optional[Number]
+    rhs: Optional[Number]
+    table: str = ""
+    row: str = ""
+    col: str = ""
+
+    def as_json(self) -> dict:
+        d = {"rule": self.rule}
+        if self.table:
+            d["table"] = self.table
+        if self.row:
+            d["row"] = self.row
+        if self.col:
+            d["col"] = self.col
+        d.update(status=self.status, lhs=self.lhs, rhs=self.rhs)
+        return d
+
+
+@dataclass
+class TablesResult:
+    layout: Optional[str] = None  # "2019" | "2021" | None when no table was recognised
+    cells: list[Cell] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
