@@ -33,8 +33,11 @@ def _converter():
     return opencc.OpenCC("t2s")
 
 
-def to_simplified(text: str) -> str:
-    """Convert to simplified characters; text that is not traditional is returned unchanged."""
-    if not is_traditional(text):
+def to_simplified(text: str, threshold: int = 3) -> str:
+    """Convert to simplified characters; text that is not traditional is returned unchanged.
+
+    Short strings (titles, link texts) pass threshold=1: they hold only a few characters at all.
+    """
+    if not is_traditional(text, threshold=threshold):
         return text
     return _converter().convert(text)

@@ -1,0 +1,36 @@
+"""Opening an archive: a SQLite file in WAL mode with the schema in place."""
+from __future__ import annotations
+
+import os
+import sqlite3
+
+import sqlite_utils
+
+from archive.schema import DDL
+
+
+class ArchiveError(Exception):
+    """An archive that cannot be opened or used; the message names the file."""
+
+
+def open_archive(path: str | os.PathLike, *, create: bool = True, readonly: bool = False) -> sqlite_utils.Database:
+    path = os.fspath(path)
+    if not create and not os.path.exists(path):
+        raise ArchiveError(f"{path}: no such archive")
+    parent = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(parent):
+        raise ArchiveError(f"{path}: directory {parent} does not exist")
+    try:
+        if readonly:
+            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            db = sqlite_utils.Database(conn)
+        else:
+            db = sqlite_utils.Database(path)
+            db.enable_wal()
+            db.execute("PRAGMA busy_timeout = 10000")
+            db.execute("PRAGMA foreign_keys = ON")
+            db.executescript(DDL)
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError as exc:
+        raise ArchiveError(f"{path}: not a usable SQLite archive ({exc})") from exc
+    return db

@@ -1,0 +1,140 @@
+"""Writing to the archive: fetched pages (byte-exact, deduplicated per version), extractions, crawls."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+import sqlite_utils
+
+from archive.schema import METADATA_COLUMNS
+from extract.page import Extraction, extract_page
+
+
+def utcnow() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass
+class Fetch:
+    """What the crawler hands over for one response."""
+
+    url: str
+    body: bytes
+    status: int = 200
+    final_url: str | None = None
+    headers: dict[str, list[str]] = field(default_factory=dict)
+    site: str | None = None
+    crawl_id: int | None = None
+    fetched_at: str | None = None
+
+    @property
+    def content_type(self) -> str | None:
+        for name, values in self.headers.items():
+            if name.lower() == "content-type" and values:
+                return values[0]
+        return None
+
+
+@dataclass
+class Stored:
+    page_id: int
+    new: bool  # a version not seen before
+    is_report: bool
+    report_id: int | None = None
+    error: str | None = None
+
+
+def store_fetch(db: sqlite_utils.Database, fetch: Fetch) -> Stored:
+    """Archive one response. The same bytes at the same URL are one row; only last_seen_at moves."""
+    sha = hashlib.sha256(fetch.body).hexdigest()
+    now = fetch.fetched_at or utcnow()
+    row = db.execute("SELECT id, is_report FROM pages WHERE url = ? AND sha256 = ?", [fetch.url, sha]).fetchone()
+    if row:
+        with db.conn:
+            db.execute("UPDATE pages SET last_seen_at = ? WHERE id = ?", [now, row[0]])
+        report = db.execute("SELECT id FROM reports WHERE page = ?", [row[0]]).fetchone()
+        return Stored(row[0], False, bool(row[1]), report[0] if report else None)
+    extraction, error = _safe_extract(fetch.body, fetch.content_type)
+    with db.conn:  # one transaction: the page and its extraction land together or not at all
+        cursor = db.execute(
+            "INSERT INTO pages (url, final_url, site, crawl_id, fetched_at, last_seen_at, status, headers,"
+            " content_type, sha256, size, body) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            [fetch.url, fetch.final_url or fetch.url, fetch.site, fetch.crawl_id, now, now, fetch.status,
+             json.dumps(fetch.headers, ensure_ascii=False), fetch.content_type, sha, len(fetch.body), fetch.body],
+        )
+        page_id = cursor.lastrowid
+        report_id = write_extraction(db, page_id, extraction, error)
+    return Stored(page_id, True, bool(extraction and extraction.is_report), report_id, error)
+
+
+def _safe_extract(body: bytes, content_type: str | None) -> tuple[Extraction | None, str | None]:
+    """A page that breaks the extractor is still archived, with the error stored."""
+    try:
+        return extract_page(body, content_type), None
+    except Exception as exc:  # noqa: BLE001 - any extractor bug must not lose the page
+        return None, f"{type(exc).__name__}: {exc}"
+
+
+def write_extraction(db: sqlite_utils.Database, page_id: int, extraction: Extraction | None,
+                     error: str | None = None, extracted_at: str | None = None) -> int | None:
+    """Replace everything derived from one page. The caller holds the transaction."""
+    from extract.version import EXTRACTOR_VERSION
+
+    old = db.execute("SELECT id FROM reports WHERE page = ?", [page_id]).fetchone()
+    if old:
+        db.execute("DELETE FROM report_cells WHERE report_id = ?", [old[0]])
+        db.execute("DELETE FROM report_checks WHERE report_id = ?", [old[0]])
+        db.execute("DELETE FROM reports WHERE id = ?", [old[0]])
+    if extraction is None:
+        db.execute(
+            "UPDATE pages SET extract_error = ?, extractor_version = ?, is_report = 0 WHERE id = ?",
+            [error, EXTRACTOR_VERSION, page_id],
+        )
+        return None
+    meta = extraction.metadata
+    sets = ", ".join(f"{c} = ?" for c in METADATA_COLUMNS)
+    db.execute(
+        f"UPDATE pages SET encoding = ?, html = ?, text = ?, title = ?, is_report = ?, extractor_version = ?,"
+        f" extract_error = NULL, {sets} WHERE id = ?",
+        [extraction.encoding, extraction.html, extraction.text, extraction.title, int(extraction.is_report),
+         extraction.extractor_version] + [meta.get(c) if meta else None for c in METADATA_COLUMNS] + [page_id],
+    )
+    if not extraction.is_report:
+        return None
+    cursor = db.execute(
+        "INSERT INTO reports (page, title, agency, year, layout, cell_count, checks_failed, warnings,"
+        " extractor_version, extracted_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        [page_id, extraction.title, extraction.agency, extraction.year, extraction.layout, len(extraction.cells),
+         sum(c.status == "failed" for c in extraction.checks), json.dumps(extraction.warnings, ensure_ascii=False),
+         extraction.extractor_version, extracted_at or utcnow()],
+    )
+    report_id = cursor.lastrowid
+    db.conn.executemany(
+        "INSERT INTO report_cells (report_id, table_code, row_code, col_code, value, raw) VALUES (?,?,?,?,?,?)",
+        [(report_id, c.table, c.row, c.col, c.value, c.raw) for c in extraction.cells],
+    )
+    db.conn.executemany(
+        "INSERT INTO report_checks (report_id, rule, table_code, row_code, col_code, status, lhs, rhs)"
+        " VALUES (?,?,?,?,?,?,?,?)",
+        [(report_id, c.rule, c.table, c.row, c.col, c.status, c.lhs, c.rhs) for c in extraction.checks],
+    )
+    return report_id
+
+
+def start_crawl(db: sqlite_utils.Database, sites: list[str]) -> int:
+    with db.conn:
+        cursor = db.execute(
+            "INSERT INTO crawls (started, sites, status) VALUES (?, ?, 'running')",
+            [utcnow(), json.dumps(sites, ensure_ascii=False)],
+        )
+    return cursor.lastrowid
+
+
+def finish_crawl(db: sqlite_utils.Database, crawl_id: int, status: str, stats: dict) -> None:
+    with db.conn:
+        db.execute(
+            "UPDATE crawls SET finished = ?, status = ?, stats = ? WHERE id = ?",
+            [utcnow(), status, json.dumps(stats, ensure_ascii=False, default=str, sort_keys=True), crawl_id],
+        )

@@ -1,0 +1,48 @@
+"""Human summaries of what a crawl archived, read back from the archive itself."""
+from __future__ import annotations
+
+import json
+
+import sqlite_utils
+
+
+def crawl_summary(db: sqlite_utils.Database, crawl_id: int) -> dict:
+    crawl = db.execute("SELECT started, finished, status, sites, stats FROM crawls WHERE id = ?", [crawl_id]).fetchone()
+    if crawl is None:
+        raise KeyError(f"no crawl {crawl_id}")
+    stats = json.loads(crawl[4] or "{}")
+    sites = json.loads(crawl[3] or "[]")
+    per_site = []
+    for name in sites:
+        per_site.append({
+            "site": name,
+            "pages": stats.get(f"govarchive/stored/{name}", 0),
+            "new_versions": stats.get(f"govarchive/new_versions/{name}", 0),
+            "reports": stats.get(f"govarchive/reports/{name}", 0),
+            "errors": sum(v for k, v in stats.items() if k.startswith(f"govarchive/errors/{name}/")),
+        })
+    reports = db.execute(
+        "SELECT r.agency, r.year, r.layout, p.url FROM reports r JOIN pages p ON p.id = r.page"
+        " WHERE p.last_seen_at >= ? ORDER BY r.agency, r.year",  # seen by this crawl
+        [crawl[0]],
+    ).fetchall()
+    return {
+        "crawl": crawl_id,
+        "status": crawl[2],
+        "started": crawl[0],
+        "finished": crawl[1],
+        "sites": per_site,
+        "reports": [{"agency": a, "year": y, "layout": lay, "url": u} for a, y, lay, u in reports],
+    }
+
+
+def format_summary(summary: dict) -> str:
+    lines = [f"crawl {summary['crawl']}: {summary['status']} ({summary['started']} → {summary['finished']})"]
+    lines.append(f"sites: {len(summary['sites'])}, pages fetched: {sum(s['pages'] for s in summary['sites'])}")
+    for s in summary["sites"]:
+        lines.append(f"  {s['site']}: {s['pages']} pages, {s['new_versions']} new versions, "
+                     f"{s['reports']} report pages, {s['errors']} errors")
+    lines.append(f"report pages found: {len(summary['reports'])}")
+    for r in summary["reports"]:
+        lines.append(f"  {r['agency']} {r['year']} (layout {r['layout']}): {r['url']}")
+    return "\n".join(lines)

@@ -1,0 +1,31 @@
+"""Scrapy settings of the `reports` crawl. Politeness first: agency portals throttle and block bursts."""
+
+BOT_NAME = "govarchive"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+USER_AGENT = "govarchive/0.1 (annual-report archiver; +https://github.com/govarchive/govarchive)"
+ROBOTSTXT_OBEY = True
+
+# 1–2 s between requests per site is what works on gov.cn portals (reference/portals.md).
+DOWNLOAD_DELAY = 1.0
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 60
+DOWNLOAD_MAXSIZE = 64 * 1024 * 1024  # reports as PDF can be large; anything bigger is not a report
+DOWNLOAD_WARNSIZE = 16 * 1024 * 1024
+DEPTH_LIMIT = 6
+RETRY_TIMES = 2
+
+ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}
+ARCHIVE_DB = "archive.db"
+
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
+TELNETCONSOLE_ENABLED = False
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

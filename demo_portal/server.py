@@ -1,0 +1,128 @@
+"""Serving the demo sites on 127.0.0.1, one origin (port) per site, in background threads.
+
+Answers like a real portal's web server: Content-Type with charset, ETag and Last-Modified,
+304 for a matching conditional request, 404 for anything else. Every request is logged so tests
+can see what the crawler asked for.
+"""
+from __future__ import annotations
+
+import email.utils
+import hashlib
+import threading
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from demo_portal.sites import DemoSite, all_sites
+
+_LAST_MODIFIED = email.utils.formatdate(1706000000, usegmt=True)
+
+
+@dataclass(frozen=True)
+class LoggedRequest:
+    site: str
+    method: str
+    path: str
+    status: int
+    headers: dict
+
+
+class SiteServer:
+    def __init__(self, site: DemoSite, port: int = 0, log: list | None = None):
+        self.site = site
+        self.pages = site.build()
+        self.log = log if log is not None else []
+        self._lock = threading.Lock()
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
+        self.httpd.daemon_threads = True
+        self.port = self.httpd.server_address[1]
+        self.thread = threading.Thread(target=self.httpd.serve_forever, name=f"demo-{site.key}", daemon=True)
+
+    @property
+    def origin(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def set_page(self, path: str, body: bytes) -> None:
+        """Change or add a page while serving (tests of re-crawls)."""
+        with self._lock:
+            self.pages[path] = body
+
+    def _handler(self):
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            server_version = "nginx"
+            sys_version = ""
+
+            def do_GET(self):  # noqa: N802 - http.server's naming
+                body = server.pages.get(self.path)
+                if body is None:
+                    return self._send(404, b"<html><body><h1>404 Not Found</h1></body></html>", "text/html; charset=utf-8")
+                ctype = "text/plain; charset=utf-8" if self.path.endswith(".txt") else "text/html; charset=utf-8"
+                etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
+                if self.headers.get("If-None-Match") == etag:
+                    return self._send(304, b"", None, etag=etag)
+                return self._send(200, body, ctype, etag=etag)
+
+            def do_HEAD(self):  # noqa: N802
+                self.do_GET()
+
+            def _send(self, status: int, body: bytes, ctype: str | None, etag: str | None = None):
+                self.send_response(status)
+                if ctype:
+                    self.send_header("Content-Type", ctype)
+                if etag:
+                    self.send_header("ETag", etag)
+                    self.send_header("Last-Modified", _LAST_MODIFIED)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(body)
+                server.log.append(LoggedRequest(server.site.key, self.command, self.path, status, dict(self.headers)))
+
+            def log_message(self, format, *args):  # quiet: the log list is the record
+                pass
+
+        return Handler
+
+
+class DemoPortal:
+    """All demo sites, started together: `with DemoPortal() as portal: portal.write_sites_file(path)`."""
+
+    def __init__(self, sites: tuple[DemoSite, ...] | None = None):
+        self.log: list[LoggedRequest] = []
+        self.servers = {s.key: SiteServer(s, log=self.log) for s in (sites or all_sites())}
+
+    def start(self) -> "DemoPortal":
+        for server in self.servers.values():
+            server.thread.start()
+        return self
+
+    def stop(self) -> None:
+        for server in self.servers.values():
+            server.httpd.shutdown()
+            server.httpd.server_close()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def url(self, key: str, path: str) -> str:
+        return self.servers[key].origin + path
+
+    def sites_toml(self) -> str:
+        lines = ["# Demo portal sites (generated: ports change every run)", ""]
+        for key, server in self.servers.items():
+            site = server.site
+            lines += ["[[site]]", f'name = "{site.name}"', f'start_urls = ["{server.origin}{site.start_path}"]', ""]
+        return "\n".join(lines)
+
+    def write_sites_file(self, path: str | Path) -> Path:
+        path = Path(path)
+        path.write_text(self.sites_toml(), encoding="utf-8")
+        return path
+
+    def expected_report_urls(self) -> set[str]:
+        return {self.url(key, d.path) for key, s in self.servers.items() for d in s.site.expected_reports()}

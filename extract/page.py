@@ -1,0 +1,113 @@
+"""One stored page (bytes) → everything the archive keeps about it. Pure: no I/O, no clock."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from extract import html_text, metadata, report
+from extract.chinese import is_traditional, to_simplified
+from extract.checks import run_checks
+from extract.decode import decode_body
+from extract.model import Cell, Check
+from extract.tables import extract_tables
+from extract.version import EXTRACTOR_VERSION
+
+_HTML_SNIFF = re.compile(rb"<\s*(?:!doctype|html|head|body|div|table|p|meta)\b", re.I)
+
+
+@dataclass
+class Extraction:
+    encoding: str
+    is_html: bool
+    html: str | None  # the decoded page (None for plain text)
+    text: str  # main text, as served (not converted)
+    title: str | None
+    metadata: dict[str, str]
+    is_report: bool
+    agency: str | None = None
+    year: int | None = None
+    layout: str | None = None
+    cells: list[Cell] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    extractor_version: str = EXTRACTOR_VERSION
+
+    def as_json(self, source: str) -> dict:
+        """The `python -m extract` contract of reference/report-schema.md."""
+        return {
+            "source": source,
+            "title": self.title,
+            "agency": self.agency,
+            "year": self.year,
+            "layout": self.layout,
+            "metadata": self.metadata,
+            "cells": [c.as_json() for c in self.cells],
+            "checks": [c.as_json() for c in self.checks],
+            "warnings": self.warnings,
+        }
+
+
+def looks_like_html(body: bytes, content_type: str | None) -> bool:
+    if content_type:
+        ct = content_type.lower()
+        if "html" in ct or "xml" in ct:
+            return True
+        if ct.startswith("text/plain"):
+            return False
+    return bool(_HTML_SNIFF.search(body[:2048]))
+
+
+def extract_page(body: bytes, content_type: str | None = None) -> Extraction:
+    """Decode, find the content, read metadata and identity, and for a report its tables and checks."""
+    decoded, encoding = decode_body(body, content_type)
+    is_html = looks_like_html(body, content_type)
+    if is_html:
+        doc = html_text.parse_html(decoded)
+        root = html_text.content_root(doc)
+        text = html_text.element_text(root)
+        page_text = html_text.element_text(doc.find("body") if doc.find("body") is not None else doc)
+        title = _html_title(doc, root)
+    else:
+        doc = root = None
+        text = page_text = decoded.replace("\r\n", "\n")
+        title = None
+    simple_text = to_simplified(text)
+    meta = metadata.parse_metadata(to_simplified(page_text))
+    if title is None:
+        title = report.title_from_text(simple_text)
+    simple_title = to_simplified(title, threshold=1) if title else None
+    result = Extraction(
+        encoding=encoding,
+        is_html=is_html,
+        html=decoded if is_html else None,
+        text=text,
+        title=simple_title,
+        metadata=meta,
+        is_report=report.is_report(simple_title, simple_text),
+    )
+    if not result.is_report:
+        return result
+    result.agency = report.agency_of(simple_title, simple_text)
+    result.year = report.year_of(simple_title, simple_text)
+    if root is not None and is_traditional(text):
+        # Table labels are matched in simplified characters; the archive keeps the page as served.
+        root = html_text.content_root(html_text.parse_html(to_simplified(decoded)))
+    tables = extract_tables(root, simple_text)
+    result.layout = tables.layout
+    result.cells = tables.cells
+    result.warnings = list(tables.warnings)
+    result.checks = run_checks(tables.layout, tables.cells) if tables.cells else []
+    return result
+
+
+def _html_title(doc, root) -> str | None:
+    for name in ("ArticleTitle", "articletitle"):
+        if value := html_text.meta_content(doc, name):
+            return report.squeeze(value)
+    for xp in (".//h1", "//h1", "//*[contains(@class,'title')][not(self::title)]"):
+        for el in (root.xpath(xp) if xp.startswith(".") else doc.xpath(xp)):
+            t = report.squeeze(el.text_content())
+            if 4 <= len(t) <= 80:
+                return t
+    t = doc.findtext(".//title")
+    return report.clean_page_title(t) if t and t.strip() else None

@@ -1,0 +1,2 @@
+# Bump whenever extraction output can change: `govarchive reextract` records it per report.
+EXTRACTOR_VERSION = "0.1.0"
