@@ -35,6 +35,7 @@ CREATE TABLE IF NOT EXISTS pages (
     is_report INTEGER NOT NULL DEFAULT 0,
     extractor_version TEXT,
     extract_error TEXT,
+    extraction_digest TEXT,        -- sha256 of the extraction output: unchanged output is not rewritten
     UNIQUE (url, sha256)
 );
 CREATE INDEX IF NOT EXISTS pages_url ON pages(url);

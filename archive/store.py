@@ -56,7 +56,7 @@ def store_fetch(db: sqlite_utils.Database, fetch: Fetch) -> Stored:
             db.execute("UPDATE pages SET last_seen_at = ? WHERE id = ?", [now, row[0]])
         report = db.execute("SELECT id FROM reports WHERE page = ?", [row[0]]).fetchone()
         return Stored(row[0], False, bool(row[1]), report[0] if report else None)
-    extraction, error = _safe_extract(fetch.body, fetch.content_type)
+    extraction, error = safe_extract(fetch.body, fetch.content_type)
     with db.conn:  # one transaction: the page and its extraction land together or not at all
         cursor = db.execute(
             "INSERT INTO pages (url, final_url, site, crawl_id, fetched_at, last_seen_at, status, headers,"
@@ -65,11 +65,11 @@ def store_fetch(db: sqlite_utils.Database, fetch: Fetch) -> Stored:
              json.dumps(fetch.headers, ensure_ascii=False), fetch.content_type, sha, len(fetch.body), fetch.body],
         )
         page_id = cursor.lastrowid
-        report_id = write_extraction(db, page_id, extraction, error)
+        report_id, _ = write_extraction(db, page_id, extraction, error)
     return Stored(page_id, True, bool(extraction and extraction.is_report), report_id, error)
 
 
-def _safe_extract(body: bytes, content_type: str | None) -> tuple[Extraction | None, str | None]:
+def safe_extract(body: bytes, content_type: str | None) -> tuple[Extraction | None, str | None]:
     """A page that breaks the extractor is still archived, with the error stored."""
     try:
         return extract_page(body, content_type), None
@@ -77,40 +77,68 @@ def _safe_extract(body: bytes, content_type: str | None) -> tuple[Extraction | N
         return None, f"{type(exc).__name__}: {exc}"
 
 
+def extraction_digest(extraction: Extraction | None, error: str | None) -> str:
+    if extraction is None:
+        payload = {"error": error}
+    else:
+        payload = extraction.as_json("")
+        payload.update(is_report=extraction.is_report, encoding=extraction.encoding, text=extraction.text,
+                       version=extraction.extractor_version)
+    return hashlib.sha256(json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()
+
+
 def write_extraction(db: sqlite_utils.Database, page_id: int, extraction: Extraction | None,
-                     error: str | None = None, extracted_at: str | None = None) -> int | None:
-    """Replace everything derived from one page. The caller holds the transaction."""
+                     error: str | None = None, extracted_at: str | None = None) -> tuple[int | None, bool]:
+    """Replace everything derived from one page; the caller holds the transaction.
+    Returns (report id or None, whether anything was rewritten).
+
+    Output identical to what is stored is left untouched, so re-extraction is idempotent; a report
+    keeps its id across re-extractions.
+    """
     from extract.version import EXTRACTOR_VERSION
 
+    digest = extraction_digest(extraction, error)
+    stored = db.execute("SELECT extraction_digest FROM pages WHERE id = ?", [page_id]).fetchone()
     old = db.execute("SELECT id FROM reports WHERE page = ?", [page_id]).fetchone()
-    if old:
-        db.execute("DELETE FROM report_cells WHERE report_id = ?", [old[0]])
-        db.execute("DELETE FROM report_checks WHERE report_id = ?", [old[0]])
-        db.execute("DELETE FROM reports WHERE id = ?", [old[0]])
+    old_id = old[0] if old else None
+    if stored and stored[0] == digest:
+        return old_id, False
+    if old_id is not None:
+        db.execute("DELETE FROM report_cells WHERE report_id = ?", [old_id])
+        db.execute("DELETE FROM report_checks WHERE report_id = ?", [old_id])
+    if extraction is None or not extraction.is_report:
+        if old_id is not None:
+            db.execute("DELETE FROM reports WHERE id = ?", [old_id])
     if extraction is None:
         db.execute(
-            "UPDATE pages SET extract_error = ?, extractor_version = ?, is_report = 0 WHERE id = ?",
-            [error, EXTRACTOR_VERSION, page_id],
+            "UPDATE pages SET extract_error = ?, extractor_version = ?, is_report = 0, extraction_digest = ?"
+            " WHERE id = ?", [error, EXTRACTOR_VERSION, digest, page_id],
         )
-        return None
+        return None, True
     meta = extraction.metadata
     sets = ", ".join(f"{c} = ?" for c in METADATA_COLUMNS)
     db.execute(
         f"UPDATE pages SET encoding = ?, html = ?, text = ?, title = ?, is_report = ?, extractor_version = ?,"
-        f" extract_error = NULL, {sets} WHERE id = ?",
+        f" extract_error = NULL, extraction_digest = ?, {sets} WHERE id = ?",
         [extraction.encoding, extraction.html, extraction.text, extraction.title, int(extraction.is_report),
-         extraction.extractor_version] + [meta.get(c) if meta else None for c in METADATA_COLUMNS] + [page_id],
+         extraction.extractor_version, digest] + [meta.get(c) if meta else None for c in METADATA_COLUMNS] + [page_id],
     )
     if not extraction.is_report:
-        return None
-    cursor = db.execute(
-        "INSERT INTO reports (page, title, agency, year, layout, cell_count, checks_failed, warnings,"
-        " extractor_version, extracted_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-        [page_id, extraction.title, extraction.agency, extraction.year, extraction.layout, len(extraction.cells),
-         sum(c.status == "failed" for c in extraction.checks), json.dumps(extraction.warnings, ensure_ascii=False),
-         extraction.extractor_version, extracted_at or utcnow()],
-    )
-    report_id = cursor.lastrowid
+        return None, True
+    fields = [extraction.title, extraction.agency, extraction.year, extraction.layout, len(extraction.cells),
+              sum(c.status == "failed" for c in extraction.checks), json.dumps(extraction.warnings, ensure_ascii=False),
+              extraction.extractor_version, extracted_at or utcnow()]
+    if old_id is None:
+        report_id = db.execute(
+            "INSERT INTO reports (title, agency, year, layout, cell_count, checks_failed, warnings,"
+            " extractor_version, extracted_at, page) VALUES (?,?,?,?,?,?,?,?,?,?)", fields + [page_id],
+        ).lastrowid
+    else:
+        report_id = old_id
+        db.execute(
+            "UPDATE reports SET title = ?, agency = ?, year = ?, layout = ?, cell_count = ?, checks_failed = ?,"
+            " warnings = ?, extractor_version = ?, extracted_at = ? WHERE id = ?", fields + [report_id],
+        )
     db.conn.executemany(
         "INSERT INTO report_cells (report_id, table_code, row_code, col_code, value, raw) VALUES (?,?,?,?,?,?)",
         [(report_id, c.table, c.row, c.col, c.value, c.raw) for c in extraction.cells],
@@ -120,7 +148,7 @@ def write_extraction(db: sqlite_utils.Database, page_id: int, extraction: Extrac
         " VALUES (?,?,?,?,?,?,?,?)",
         [(report_id, c.rule, c.table, c.row, c.col, c.status, c.lhs, c.rhs) for c in extraction.checks],
     )
-    return report_id
+    return report_id, True
 
 
 def start_crawl(db: sqlite_utils.Database, sites: list[str]) -> int:

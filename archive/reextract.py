@@ -1,0 +1,105 @@
+"""`govarchive reextract`: run the current extractor over every stored page again.
+
+Extraction is pure, so it runs in worker processes; only the parent writes, one transaction per
+batch, each page's old extraction replaced whole. A page that breaks the extractor gets its error
+stored and the run goes on.
+"""
+from __future__ import annotations
+
+import multiprocessing
+from dataclasses import dataclass, field
+
+from archive.db import open_archive
+from archive.store import safe_extract, utcnow, write_extraction
+
+BATCH = 200
+
+
+@dataclass
+class ReextractResult:
+    pages: int = 0
+    reports: int = 0
+    cells: int = 0
+    checks_failed: int = 0
+    warnings: int = 0
+    errors: int = 0
+    changed: int = 0
+    error_pages: list[str] = field(default_factory=list)
+
+    def format(self) -> str:
+        return (f"re-extracted {self.pages} pages: {self.reports} reports, {self.cells} cells, "
+                f"{self.checks_failed} checks failed, {self.warnings} warnings, {self.errors} extractor errors, "
+                f"{self.changed} pages changed")
+
+
+def _work(row):
+    page_id, body, content_type = row
+    extraction, error = safe_extract(body, content_type)
+    return page_id, extraction, error
+
+
+def _rows(db, since: str | None):
+    sql = "SELECT id, body, content_type FROM pages"
+    params = []
+    if since:
+        sql += " WHERE fetched_at >= ?"
+        params.append(since)
+    sql += " ORDER BY id"
+    # A separate cursor streams bodies; the archive may hold gigabytes of them.
+    yield from db.conn.execute(sql, params)
+
+
+def reextract(db_path: str, jobs: int = 1, since: str | None = None, progress: bool = False) -> ReextractResult:
+    db = open_archive(db_path, create=False)
+    sql = "SELECT count(*) FROM pages" + (" WHERE fetched_at >= ?" if since else "")
+    total = db.execute(sql, [since] if since else []).fetchone()[0]
+    result = ReextractResult()
+    started = utcnow()
+    reader = open_archive(db_path, create=False)  # reads while the other connection writes
+    rows = _rows(reader, since)
+    pool = multiprocessing.get_context("fork").Pool(jobs) if jobs > 1 else None
+    results = pool.imap(_work, rows, chunksize=8) if pool else map(_work, rows)
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=total, unit="page", desc="reextract")
+    try:
+        batch = []
+        for item in results:
+            batch.append(item)
+            if len(batch) >= BATCH:
+                _write(db, batch, result, started)
+                batch = []
+            if bar:
+                bar.update(1)
+        _write(db, batch, result, started)
+    finally:
+        if pool:
+            pool.close()
+            pool.join()
+        if bar:
+            bar.close()
+        reader.close()
+    db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+    db.close()
+    return result
+
+
+def _write(db, batch, result: ReextractResult, started: str) -> None:
+    if not batch:
+        return
+    with db.conn:
+        for page_id, extraction, error in batch:
+            _, changed = write_extraction(db, page_id, extraction, error, extracted_at=started)
+            result.pages += 1
+            result.changed += changed
+            if extraction is None:
+                result.errors += 1
+                result.error_pages.append(f"page {page_id}: {error}")
+                continue
+            if extraction.is_report:
+                result.reports += 1
+                result.cells += len(extraction.cells)
+                result.checks_failed += sum(c.status == "failed" for c in extraction.checks)
+                result.warnings += len(extraction.warnings)

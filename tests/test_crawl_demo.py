@@ -1,0 +1,137 @@
+"""A real Scrapy crawl of the demo portal over HTTP on 127.0.0.1, checked in the SQLite archive."""
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+
+from conftest import crawl
+
+# Every page the crawl must archive, per site: listings (with their pagination) and the detail pages
+# whose link names a report — reports and the notices about them. Nothing else.
+EXPECTED_PAGES = {
+    "jiangbei": {
+        "/col/col1229138290/index.html", "/col/col1229138290/index_1.html", "/col/col1229138290/index_2.html",
+        "/art/2021/1/18/art_1229138290_3676543.html",  # the 2020 report
+        "/art/2021/1/5/art_1229138290_3671208.html",  # 关于报送2020年度…年度报告的通知
+    },
+    "huancui": {
+        "/zwgk/ndbg/index.html", "/zwgk/ndbg/index.html?page=2", "/zwgk/ndbg/index.html?page=3",
+        "/zwgk/ndbg/202101/t20210120_2531177.html",  # the 2020 report
+        "/zwgk/ndbg/202101/t20210108_2521050.html",  # 关于做好…年度报告编制和发布工作的通知
+        "/zwgk/ndbg/202006/t20200601_2301122.html",  # 关于2019年度…年度报告的解读
+    },
+    "yanliang": {
+        "/xxgk/gzbg/index.html", "/xxgk/gzbg/list_2.html",
+        "/xxgk/gzbg/5fe1a2b3.html",  # the 2020 report, in traditional characters
+        "/xxgk/gzbg/5fd0c4e1.html",  # 關於報送…的通知
+    },
+    "quzhou": {
+        "/col/col1229020318/index.html", "/col/col1229020318/index_1.html", "/col/col1229020318/index_2.html",
+        "/art/2024/1/22/art_1229020318_58876121.html",  # 2023 report
+        "/art/2023/1/18/art_1229020318_58560377.html",  # 2022 report
+        "/art/2024/1/5/art_1229020318_58861002.html",  # 关于做好2023年度…的通知
+    },
+    "ningxia": {
+        "/",  # start URL: the home page, which links the 政府信息公开年报 column
+        "/xxgk/zfxxgknb/index.html", "/xxgk/zfxxgknb/index_1.html",
+        "/xxgk/zfxxgknb/202101/t20210126_2575380.html",  # the 2020 report
+        "/xxgk/zfxxgknb/202101/t20210111_2560021.html",  # 关于报送…的函
+    },
+}
+EXPECTED_REPORTS = {
+    ("jiangbei", "/art/2021/1/18/art_1229138290_3676543.html"): ("宁波市江北区应急管理局", 2020),
+    ("huancui", "/zwgk/ndbg/202101/t20210120_2531177.html"): ("威海市环翠区应急管理局", 2020),
+    ("yanliang", "/xxgk/gzbg/5fe1a2b3.html"): ("阎良区应急管理局", 2020),
+    ("quzhou", "/art/2024/1/22/art_1229020318_58876121.html"): ("衢州市应急管理局", 2023),
+    ("quzhou", "/art/2023/1/18/art_1229020318_58560377.html"): ("衢州市应急管理局", 2022),
+    ("ningxia", "/xxgk/zfxxgknb/202101/t20210126_2575380.html"): ("宁夏回族自治区应急管理厅", 2020),
+}
+
+
+def rows(db, sql, params=()):
+    with sqlite3.connect(db) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+def test_archives_exactly_the_expected_pages(portal, crawled):
+    db, _, _ = crawled
+    expected = {portal.url(site, path) for site, paths in EXPECTED_PAGES.items() for path in paths}
+    assert {u for (u,) in rows(db, "SELECT url FROM pages")} == expected
+    assert rows(db, "SELECT count(*) FROM pages")[0][0] == len(expected)  # one row per page
+
+
+def test_finds_exactly_the_report_pages_with_agency_and_year(portal, crawled):
+    db, _, _ = crawled
+    found = {url: (agency, year) for url, agency, year in rows(
+        db, "SELECT p.url, r.agency, r.year FROM reports r JOIN pages p ON p.id = r.page")}
+    assert found == {portal.url(site, path): value for (site, path), value in EXPECTED_REPORTS.items()}
+    assert {u for (u,) in rows(db, "SELECT url FROM pages WHERE is_report = 1")} == set(found)
+    assert portal.expected_report_urls() == set(found)
+
+
+def test_seed_000_page_metadata(portal, crawled):
+    db, _, _ = crawled
+    url = portal.url("jiangbei", "/art/2021/1/18/art_1229138290_3676543.html")
+    (row,) = rows(db, "SELECT index_no, publisher, written_date, doc_no, topic, disclosure, genre, title"
+                      " FROM pages WHERE url = ?", [url])
+    assert row == ("768511246/2021-00409", "区应急管理局", "2021-01-18", "", "应急,安全", "主动公开", "其他",
+                   "宁波市江北区应急管理局2020年政府信息公开工作年度报告")
+
+
+def test_bodies_are_byte_exact_with_headers(portal, crawled):
+    db, _, _ = crawled
+    for url, body, sha, size, headers, status in rows(db, "SELECT url, body, sha256, size, headers, status FROM pages"):
+        site = next(k for k, s in portal.servers.items() if url.startswith(s.origin))
+        path = url[len(portal.servers[site].origin):]
+        served = portal.servers[site].pages[path]
+        assert body == served, url
+        assert sha == hashlib.sha256(served).hexdigest() and size == len(served)
+        assert json.loads(headers)["Content-Type"] == ["text/html; charset=utf-8"]
+        assert status == 200
+
+
+def test_traditional_report_archived_as_served_titled_in_simplified(portal, crawled):
+    db, _, _ = crawled
+    (html, title) = rows(db, "SELECT html, title FROM pages WHERE url = ?",
+                         [portal.url("yanliang", "/xxgk/gzbg/5fe1a2b3.html")])[0]
+    assert "閻良區應急管理局2020年政府信息公開年度報告" in html
+    assert title == "阎良区应急管理局2020年政府信息公开年度报告"
+
+
+def test_polite_crawl(portal, crawled):
+    _, _, log = crawled
+    paths = {(r.site, r.path) for r in log}
+    # robots.txt is read on every site, and what it disallows is never requested.
+    assert {site for site, path in paths if path == "/robots.txt"} == set(EXPECTED_PAGES)
+    assert not [p for _, p in paths if p.startswith("/private/")]
+    assert {r.headers.get("User-Agent") for r in log} == {
+        "govarchive/0.1 (annual-report archiver; +https://github.com/govarchive/govarchive)"}
+    # No page is fetched twice within one crawl.
+    pages = [(r.site, r.path) for r in log if r.path != "/robots.txt"]
+    assert len(pages) == len(set(pages))
+
+
+def test_summary_names_sites_pages_and_reports(crawled):
+    _, result, _ = crawled
+    out = result.stdout
+    assert "sites: 5, pages fetched: 26" in out
+    assert "report pages found: 6" in out
+    assert "  衢州市应急管理局 2022 (layout 2021)" in out and "  衢州市应急管理局 2023 (layout 2021)" in out
+
+
+def test_second_crawl_adds_no_rows(portal, sites_file, crawled, tmp_path):
+    db, _, _ = crawled
+    tables = ("pages", "reports", "report_cells", "report_checks")
+    before = {t: rows(db, f"SELECT * FROM {t} ORDER BY rowid") for t in tables}
+    seen_before = rows(db, "SELECT max(last_seen_at) FROM pages")[0][0]
+    crawl(sites_file, db)
+    for t in ("reports", "report_cells", "report_checks"):
+        assert rows(db, f"SELECT * FROM {t} ORDER BY rowid") == before[t], t
+    after = rows(db, "SELECT * FROM pages ORDER BY rowid")
+    assert len(after) == len(before["pages"])
+    assert rows(db, "SELECT count(*) FROM crawls")[0][0] == 2
+    (second_started,) = rows(db, "SELECT started FROM crawls ORDER BY id DESC LIMIT 1")[0]
+    # Every page was fetched again and recognised as the same version.
+    assert rows(db, "SELECT count(*) FROM pages WHERE last_seen_at < ?", [second_started])[0][0] == 0
+    assert second_started >= seen_before

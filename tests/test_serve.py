@@ -1,0 +1,74 @@
+"""`govarchive serve`: datasette on the archive, read-only, bound to 127.0.0.1, with metadata."""
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from conftest import GOVARCHIVE, ROOT, free_port, run_cli
+
+
+def get_json(url: str):
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return json.loads(response.read())
+
+
+@pytest.fixture
+def served(crawled):
+    db, _, _ = crawled
+    port = free_port()
+    proc = subprocess.Popen(GOVARCHIVE + ["serve", "--db", str(db), "--port", str(port)], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 30
+    while True:
+        try:
+            get_json(base + "/-/versions.json")
+            break
+        except (urllib.error.URLError, ConnectionError):
+            if time.time() > deadline or proc.poll() is not None:
+                proc.kill()
+                raise AssertionError(f"datasette did not start: {proc.stdout.read().decode()}")
+            time.sleep(0.2)
+    yield base, db.stem
+    proc.terminate()
+    proc.wait(10)
+
+
+def test_reports_through_the_json_api(served):
+    base, name = served
+    reports = get_json(f"{base}/{name}/reports.json?_shape=array&_sort=id")
+    assert sorted((r["agency"], r["year"]) for r in reports) == sorted([
+        ("宁夏回族自治区应急管理厅", 2020), ("威海市环翠区应急管理局", 2020), ("宁波市江北区应急管理局", 2020),
+        ("衢州市应急管理局", 2022), ("衢州市应急管理局", 2023), ("阎良区应急管理局", 2020)])
+    pages = get_json(f"{base}/{name}/pages.json?_shape=array&index_no=768511246/2021-00409&_col=publisher")
+    assert [p["publisher"] for p in pages] == ["区应急管理局"]
+
+
+def test_metadata_titles_and_labels(served):
+    base, name = served
+    meta = get_json(f"{base}/-/metadata.json")
+    tables = meta["databases"][name]["tables"]
+    assert tables["pages"]["columns"]["index_no"].startswith("索引号")
+    assert tables["pages"]["columns"]["written_date"].startswith("成文日期")
+    with urllib.request.urlopen(f"{base}/{name}/pages", timeout=10) as response:
+        html = response.read().decode()
+    assert "Pages (页面)" in html and "索引号 Index number" in html
+
+
+def test_archive_is_read_only(served):
+    base, name = served
+    with pytest.raises(urllib.error.HTTPError) as err:
+        urllib.request.urlopen(f"{base}/{name}.json?sql=" + urllib.parse.quote("DELETE FROM pages"), timeout=10)
+    assert err.value.code == 400
+    assert get_json(f"{base}/{name}.json?sql=select+count(*)+as+n+from+pages&_shape=array") == [{"n": 26}]
+
+
+def test_serve_missing_archive(tmp_path):
+    result = run_cli("serve", "--db", str(tmp_path / "none.db"), check=False)
+    assert result.returncode == 2
+    assert f"{tmp_path / 'none.db'}: no such archive" in result.stderr
