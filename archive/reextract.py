@@ -38,15 +38,17 @@ def _work(row):
     return page_id, extraction, error
 
 
-def _rows(db, since: str | None):
-    sql = "SELECT id, body, content_type FROM pages"
-    params = []
-    if since:
-        sql += " WHERE fetched_at >= ?"
-        params.append(since)
-    sql += " ORDER BY id"
-    # A separate cursor streams bodies; the archive may hold gigabytes of them.
-    yield from db.conn.execute(sql, params)
+def _batches(db, since: str | None):
+    """Pages in id order, BATCH at a time: bodies are read only as they are extracted."""
+    where, params = ("WHERE fetched_at >= ?", [since]) if since else ("", [])
+    last = 0
+    while True:
+        rows = db.execute(f"SELECT id, body, content_type FROM pages {where} {'AND' if where else 'WHERE'} id > ?"
+                          f" ORDER BY id LIMIT {BATCH}", params + [last]).fetchall()
+        if not rows:
+            return
+        yield rows
+        last = rows[-1][0]
 
 
 def reextract(db_path: str, jobs: int = 1, since: str | None = None, progress: bool = False) -> ReextractResult:
@@ -55,32 +57,25 @@ def reextract(db_path: str, jobs: int = 1, since: str | None = None, progress: b
     total = db.execute(sql, [since] if since else []).fetchone()[0]
     result = ReextractResult()
     started = utcnow()
-    reader = open_archive(db_path, create=False)  # reads while the other connection writes
-    rows = _rows(reader, since)
+    # fork: workers inherit the loaded extractor (and, in tests, its patched form) at no cost.
     pool = multiprocessing.get_context("fork").Pool(jobs) if jobs > 1 else None
-    results = pool.imap(_work, rows, chunksize=8) if pool else map(_work, rows)
     bar = None
     if progress:
         from tqdm import tqdm
 
         bar = tqdm(total=total, unit="page", desc="reextract")
     try:
-        batch = []
-        for item in results:
-            batch.append(item)
-            if len(batch) >= BATCH:
-                _write(db, batch, result, started)
-                batch = []
+        for rows in _batches(db, since):
+            done = pool.map(_work, rows, chunksize=8) if pool else [_work(r) for r in rows]
+            _write(db, done, result, started)
             if bar:
-                bar.update(1)
-        _write(db, batch, result, started)
+                bar.update(len(rows))
     finally:
         if pool:
             pool.close()
             pool.join()
         if bar:
             bar.close()
-        reader.close()
     db.execute("PRAGMA wal_checkpoint(PASSIVE)")
     db.close()
     return result

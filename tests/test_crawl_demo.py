@@ -135,3 +135,24 @@ def test_second_crawl_adds_no_rows(portal, sites_file, crawled, tmp_path):
     # Every page was fetched again and recognised as the same version.
     assert rows(db, "SELECT count(*) FROM pages WHERE last_seen_at < ?", [second_started])[0][0] == 0
     assert second_started >= seen_before
+
+
+def test_scrapy_crawl_the_scrapy_way(portal, tmp_path):
+    """`scrapy crawl reports -a sites=FILE -s ARCHIVE_DB=PATH` from the project root does the same crawl."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from conftest import ROOT
+
+    sites = tmp_path / "one.toml"
+    sites.write_text(f'[[site]]\nname = "宁夏回族自治区应急管理厅"\nstart_urls = ["{portal.url("ningxia", "/")}"]\n',
+                     encoding="utf-8")
+    db = tmp_path / "scrapy.db"
+    scrapy = str(Path(sys.executable).with_name("scrapy"))
+    subprocess.run([scrapy, "crawl", "reports", "-a", f"sites={sites}", "-s", f"ARCHIVE_DB={db}",
+                    "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_START_DELAY=0", "-s", "LOG_LEVEL=WARNING"],
+                   cwd=ROOT, check=True, capture_output=True, timeout=120)
+    assert {u for (u,) in rows(db, "SELECT url FROM pages")} == {portal.url("ningxia", p) for p in EXPECTED_PAGES["ningxia"]}
+    assert rows(db, "SELECT r.agency, r.year FROM reports r") == [("宁夏回族自治区应急管理厅", 2020)]
+    assert rows(db, "SELECT status FROM crawls") == [("finished",)]
