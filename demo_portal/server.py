@@ -28,8 +28,15 @@ class LoggedRequest:
 
 
 class SiteServer:
-    def __init__(self, site: DemoSite, port: int = 0, log: list | None = None):
+    """One demo site on its own port.
+
+    `guard`, when set, sees every request first (method, path, headers) and may answer it instead of
+    the site: an anti-bot challenge returns (status, [(header, value)], body); None lets it through.
+    """
+
+    def __init__(self, site: DemoSite, port: int = 0, log: list | None = None, guard=None):
         self.site = site
+        self.guard = guard
         self.pages = site.build()
         self.log = log if log is not None else []
         self._lock = threading.Lock()
@@ -55,6 +62,11 @@ class SiteServer:
             sys_version = ""
 
             def do_GET(self):  # noqa: N802 - http.server's naming
+                if server.guard is not None:
+                    answer = server.guard(self.command, self.path, self.headers)
+                    if answer is not None:
+                        status, headers, body = answer
+                        return self._send(status, body, None, extra=headers)
                 body = server.pages.get(self.path)
                 if body is None:
                     return self._send(404, b"<html><body><h1>404 Not Found</h1></body></html>", "text/html; charset=utf-8")
@@ -67,8 +79,10 @@ class SiteServer:
             def do_HEAD(self):  # noqa: N802
                 self.do_GET()
 
-            def _send(self, status: int, body: bytes, ctype: str | None, etag: str | None = None):
+            def _send(self, status: int, body: bytes, ctype: str | None, etag: str | None = None, extra=()):
                 self.send_response(status)
+                for name, value in extra:
+                    self.send_header(name, value)
                 if ctype:
                     self.send_header("Content-Type", ctype)
                 if etag:
