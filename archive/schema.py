@@ -20,6 +20,8 @@ CREATE TABLE IF NOT EXISTS pages (
     crawl_id INTEGER REFERENCES crawls(id),
     fetched_at TEXT NOT NULL,      -- first fetch of this version (UTC, ISO 8601)
     last_seen_at TEXT NOT NULL,    -- latest fetch that returned the same bytes
+    method TEXT NOT NULL DEFAULT 'GET',  -- POST for data-proxy calls
+    rendered INTEGER NOT NULL DEFAULT 0, -- 1: the DOM a browser built, not the bytes served
     status INTEGER,
     headers TEXT,                  -- JSON {name: [values]}
     content_type TEXT,
@@ -39,6 +41,25 @@ CREATE TABLE IF NOT EXISTS pages (
     UNIQUE (url, sha256)
 );
 CREATE INDEX IF NOT EXISTS pages_url ON pages(url);
+CREATE TABLE IF NOT EXISTS attachments (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL,
+    final_url TEXT,
+    site TEXT,
+    source_page TEXT,              -- URL of the page that links it
+    page_id INTEGER REFERENCES pages(id),  -- that page's version when it is archived
+    crawl_id INTEGER REFERENCES crawls(id),
+    fetched_at TEXT NOT NULL,
+    last_seen_at TEXT NOT NULL,
+    status INTEGER,
+    headers TEXT,
+    content_type TEXT,
+    filename TEXT,
+    size INTEGER,
+    sha256 TEXT NOT NULL,
+    body BLOB,
+    UNIQUE (url, sha256)
+);
 CREATE TABLE IF NOT EXISTS reports (
     id INTEGER PRIMARY KEY,
     page INTEGER NOT NULL UNIQUE REFERENCES pages(id),

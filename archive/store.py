@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -28,6 +29,8 @@ class Fetch:
     site: str | None = None
     crawl_id: int | None = None
     fetched_at: str | None = None
+    method: str = "GET"
+    rendered: bool = False
 
     @property
     def content_type(self) -> str | None:
@@ -59,14 +62,46 @@ def store_fetch(db: sqlite_utils.Database, fetch: Fetch) -> Stored:
     extraction, error = safe_extract(fetch.body, fetch.content_type)
     with db.conn:  # one transaction: the page and its extraction land together or not at all
         cursor = db.execute(
-            "INSERT INTO pages (url, final_url, site, crawl_id, fetched_at, last_seen_at, status, headers,"
-            " content_type, sha256, size, body) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            [fetch.url, fetch.final_url or fetch.url, fetch.site, fetch.crawl_id, now, now, fetch.status,
+            "INSERT INTO pages (url, final_url, site, crawl_id, fetched_at, last_seen_at, method, rendered, status,"
+            " headers, content_type, sha256, size, body) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [fetch.url, fetch.final_url or fetch.url, fetch.site, fetch.crawl_id, now, now, fetch.method,
+             int(fetch.rendered), fetch.status,
              json.dumps(fetch.headers, ensure_ascii=False), fetch.content_type, sha, len(fetch.body), fetch.body],
         )
         page_id = cursor.lastrowid
         report_id, _ = write_extraction(db, page_id, extraction, error)
     return Stored(page_id, True, bool(extraction and extraction.is_report), report_id, error)
+
+
+def store_attachment(db: sqlite_utils.Database, fetch: Fetch, source_page: str | None) -> tuple[int, bool]:
+    """Archive a file a report page points at: raw bytes, type, size, sha256, source page."""
+    sha = hashlib.sha256(fetch.body).hexdigest()
+    now = fetch.fetched_at or utcnow()
+    with db.conn:
+        row = db.execute("SELECT id FROM attachments WHERE url = ? AND sha256 = ?", [fetch.url, sha]).fetchone()
+        if row:
+            db.execute("UPDATE attachments SET last_seen_at = ? WHERE id = ?", [now, row[0]])
+            return row[0], False
+        page = db.execute("SELECT id FROM pages WHERE url = ? ORDER BY id DESC LIMIT 1", [source_page]).fetchone()
+        cursor = db.execute(
+            "INSERT INTO attachments (url, final_url, site, source_page, page_id, crawl_id, fetched_at, last_seen_at,"
+            " status, headers, content_type, filename, size, sha256, body) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [fetch.url, fetch.final_url or fetch.url, fetch.site, source_page, page[0] if page else None,
+             fetch.crawl_id, now, now, fetch.status, json.dumps(fetch.headers, ensure_ascii=False),
+             fetch.content_type, _filename(fetch), len(fetch.body), sha, fetch.body],
+        )
+    return cursor.lastrowid, True
+
+
+def _filename(fetch: Fetch) -> str:
+    from urllib.parse import unquote, urlsplit
+
+    for name, values in fetch.headers.items():
+        if name.lower() == "content-disposition" and values:
+            m = re.search(r"filename\*?=(?:UTF-8'')?\"?([^\";]+)", values[0], re.I)
+            if m:
+                return unquote(m.group(1))
+    return unquote(urlsplit(fetch.final_url or fetch.url).path.rsplit("/", 1)[-1])
 
 
 def safe_extract(body: bytes, content_type: str | None) -> tuple[Extraction | None, str | None]:

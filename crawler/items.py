@@ -1,7 +1,7 @@
-"""What the spider yields: one fetched page, handed to the archive pipeline as it came."""
+"""What the spider yields, handed to the archive pipeline as it came off the wire."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass
@@ -13,5 +13,18 @@ class PageItem:
     headers: dict[str, list[str]]
     body: bytes
     fetched_at: str
-    role: str = "detail"  # listing | detail
-    links_found: int = field(default=0)
+    role: str = "detail"  # listing | proxy | detail
+    method: str = "GET"
+    rendered: bool = False  # body is the DOM a browser built, not the bytes served
+
+
+@dataclass
+class AttachmentItem:
+    site: str
+    url: str
+    final_url: str
+    source_page: str | None
+    status: int
+    headers: dict[str, list[str]]
+    body: bytes
+    fetched_at: str

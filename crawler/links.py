@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import parse_qs, unquote, urldefrag, urljoin, urlsplit
 
 from parsel import Selector
 
@@ -19,18 +19,20 @@ _PAGINATION = re.compile(r"^(?:下一?页|下页|尾页|末页|上一?页|首页
 _REPORTISH = re.compile(r"年度报告|年报|年度工作报告|年度报吿")
 _YEAR = re.compile(r"20\d\d")
 _SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "#")
-_NOT_PAGES = re.compile(r"\.(?:css|js|jpg|jpeg|png|gif|ico|svg|zip|rar|mp4|mp3|exe)(?:\?|$)", re.I)
+_NOT_PAGES = re.compile(r"\.(?:css|js|jpg|jpeg|png|gif|ico|svg|mp4|mp3|exe)(?:\?|$)", re.I)
 
 
 @dataclass(frozen=True)
 class Links:
     listings: list[str]
     details: list[str]
+    files: list[str]  # a report published as a file straight from the listing
 
 
 def discover(selector: Selector, base_url: str, site: Site) -> Links:
     listings: dict[str, None] = {}
     details: dict[str, None] = {}
+    files: dict[str, None] = {}
     for a in selector.xpath("//a[@href]"):
         href = (a.attrib.get("href") or "").strip()
         if not href or href.lower().startswith(_SKIP_SCHEMES):
@@ -48,10 +50,41 @@ def discover(selector: Selector, base_url: str, site: Site) -> Links:
         label = to_simplified(title if len(title) > len(text) else text, threshold=1)
         if _REPORTISH.search(label):
             # A dated title is a report (or a notice about one); an undated one is a column of them.
-            (details if _YEAR.search(label) else listings)[url] = None
-    return Links(list(listings), list(details))
+            if _FILE_URL.search(urlsplit(url).path):
+                files[url] = None
+            else:
+                (details if _YEAR.search(label) else listings)[url] = None
+    return Links(list(listings), list(details), list(files))
 
 
 def _directory(url: str) -> str:
     parts = urlsplit(url)
     return parts.netloc + parts.path.rsplit("/", 1)[0]
+
+
+_FILE_EXT = r"(?:pdf|docx?|wps|ofd|xlsx?|et|zip|rar)"
+_FILE_URL = re.compile(rf"\.{_FILE_EXT}(?:$|[?#])", re.I)
+_ONCLICK_URL = re.compile(rf"""['"]([^'"]+\.{_FILE_EXT})['"]""", re.I)
+
+
+def attachments(selector: Selector, base_url: str, site: Site) -> list[str]:
+    """Files a report page points at: plain links, <iframe>/<embed>/<object>, pdf.js viewers, onclick."""
+    found: dict[str, None] = {}
+
+    def add(ref: str | None):
+        if not ref:
+            return
+        url = urldefrag(urljoin(base_url, ref.strip()))[0]
+        parts = urlsplit(url)
+        viewer = parse_qs(parts.query).get("file")
+        if viewer and "viewer" in parts.path:  # pdfjs/web/viewer.html?file=/path/report.pdf
+            url = urldefrag(urljoin(url, unquote(viewer[0])))[0]
+        if _FILE_URL.search(urlsplit(url).path) and site.allows(url):
+            found[url] = None
+
+    for ref in selector.xpath("//a/@href | //iframe/@src | //embed/@src | //object/@data").getall():
+        add(ref)
+    for script in selector.xpath("//*/@onclick").getall():
+        for ref in _ONCLICK_URL.findall(script):
+            add(ref)
+    return list(found)

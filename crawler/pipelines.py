@@ -4,8 +4,8 @@ from __future__ import annotations
 from scrapy import signals
 
 from archive.db import open_archive
-from archive.store import Fetch, finish_crawl, start_crawl, store_fetch
-from crawler.items import PageItem
+from archive.store import Fetch, finish_crawl, start_crawl, store_attachment, store_fetch
+from crawler.items import AttachmentItem, PageItem
 
 
 class ArchivePipeline:
@@ -29,10 +29,17 @@ class ArchivePipeline:
         self.crawl_id = start_crawl(self.db, names)
         self.stats.set_value("govarchive/crawl_id", self.crawl_id)
 
-    def process_item(self, item: PageItem, spider=None):
+    def process_item(self, item: PageItem | AttachmentItem, spider=None):
+        if isinstance(item, AttachmentItem):
+            _, new = store_attachment(self.db, Fetch(
+                url=item.url, final_url=item.final_url, body=item.body, status=item.status, headers=item.headers,
+                site=item.site, crawl_id=self.crawl_id, fetched_at=item.fetched_at), item.source_page)
+            self.stats.inc_value(f"govarchive/attachments_stored/{item.site}")
+            return item
         stored = store_fetch(self.db, Fetch(
             url=item.url, final_url=item.final_url, body=item.body, status=item.status, headers=item.headers,
-            site=item.site, crawl_id=self.crawl_id, fetched_at=item.fetched_at,
+            site=item.site, crawl_id=self.crawl_id, fetched_at=item.fetched_at, method=item.method,
+            rendered=item.rendered,
         ))
         self.stats.inc_value(f"govarchive/stored/{item.site}")
         if stored.new:

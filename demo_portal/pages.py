@@ -5,13 +5,14 @@ from __future__ import annotations
 from html import escape
 
 
-def chrome(site_name: str, title: str, column: str, body: str, *, meta: dict[str, str] | None = None) -> str:
+def chrome(site_name: str, title: str, column: str, body: str, *, meta: dict[str, str] | None = None,
+           charset: str = "utf-8") -> str:
     metas = {"SiteName": site_name, "ColumnName": column, **(meta or {})}
     head_meta = "\n".join(f'<meta name="{k}" content="{escape(v)}">' for k, v in metas.items())
     return f"""<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
-<meta http-equiv="Content-Type" content="text/html; charset=utf-8">
+{_charset_meta(charset)}
 <title>{escape(title)}</title>
 {head_meta}
 <link rel="stylesheet" href="/css/common.css">
@@ -72,19 +73,29 @@ def metadata_block(meta: dict[str, str]) -> str:
     return '<table class="xxgk_table">\n' + "\n".join(rows) + "\n</table>"
 
 
-def article(title: str, date: str, content: str, *, meta: dict[str, str] | None = None, source: str = "") -> str:
+def _charset_meta(charset: str) -> str:
+    if charset == "malformed-gbk":  # seen on real portals: a broken http-equiv the browser still honours
+        return '<meta httpequiv="Content-Type" content="text/html; charset=gbk">'
+    return f'<meta http-equiv="Content-Type" content="text/html; charset={charset}">'
+
+
+def _container(kind: str, content: str) -> str:
+    if kind == "hanweb":  # 大汉: div#zoom between ContentStart/ContentEnd, Zhejiang's RSS markers inside
+        return (f'<div id="zoom">\n<meta name="ContentStart">\n<!--ZJEG_RSS.content.begin-->\n{content}\n'
+                f'<!--ZJEG_RSS.content.end-->\n<meta name="ContentEnd">\n</div>')
+    if kind == "trs":
+        return f'<div class="TRS_Editor"><div class="Custom_UnionStyle">\n{content}\n</div></div>'
+    return f'<div class="article-content">\n{content}\n</div>'
+
+
+def article(title: str, date: str, content: str, *, meta: dict[str, str] | None = None, source: str = "",
+            container: str = "hanweb") -> str:
     block = metadata_block(meta) if meta else ""
     return f"""{block}
 <div class="article">
 <h1 class="title">{escape(title)}</h1>
 <div class="info">发布日期：{date}　信息来源：{escape(source)}　浏览次数：<span id="hits">0</span></div>
-<div id="zoom">
-<meta name="ContentStart">
-<!--ZJEG_RSS.content.begin-->
-{content}
-<!--ZJEG_RSS.content.end-->
-<meta name="ContentEnd">
-</div>
+{_container(container, content)}
 <div class="print"><a href="javascript:window.print()">【打印本页】</a> <a href="javascript:window.close()">【关闭窗口】</a></div>
 </div>"""
 

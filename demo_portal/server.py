@@ -12,6 +12,7 @@ import threading
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import unquote
 
 from demo_portal.sites import DemoSite, all_sites
 
@@ -25,6 +26,7 @@ class LoggedRequest:
     path: str
     status: int
     headers: dict
+    body: bytes = b""
 
 
 class SiteServer:
@@ -49,10 +51,18 @@ class SiteServer:
     def origin(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def set_page(self, path: str, body: bytes) -> None:
+    def lookup(self, raw_path: str):
+        """A static resource: exact path first; like any static server, an unknown query is ignored."""
+        path = unquote(raw_path)
+        found = self.pages.get(path)
+        if found is None and "?" in path:
+            found = self.pages.get(path.split("?", 1)[0])
+        return found
+
+    def set_page(self, path: str, body: bytes, content_type: str | None = None) -> None:
         """Change or add a page while serving (tests of re-crawls)."""
         with self._lock:
-            self.pages[path] = body
+            self.pages[path] = (body, content_type or self.site.content_type)
 
     def _handler(self):
         server = self
@@ -62,22 +72,27 @@ class SiteServer:
             sys_version = ""
 
             def do_GET(self):  # noqa: N802 - http.server's naming
+                length = int(self.headers.get("Content-Length") or 0)
+                self.request_body = self.rfile.read(length) if length else b""
                 if server.guard is not None:
                     answer = server.guard(self.command, self.path, self.headers)
                     if answer is not None:
                         status, headers, body = answer
                         return self._send(status, body, None, extra=headers)
-                body = server.pages.get(self.path)
-                if body is None:
+                dynamic = server.site.handle(self.command, self.path, self.headers, self.request_body)
+                if dynamic is not None:
+                    status, ctype, body = dynamic
+                    return self._send(status, body, ctype)
+                found = server.lookup(self.path) if self.command in ("GET", "HEAD") else None
+                if found is None:
                     return self._send(404, b"<html><body><h1>404 Not Found</h1></body></html>", "text/html; charset=utf-8")
-                ctype = "text/plain; charset=utf-8" if self.path.endswith(".txt") else "text/html; charset=utf-8"
+                body, ctype = found
                 etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
                 if self.headers.get("If-None-Match") == etag:
                     return self._send(304, b"", None, etag=etag)
                 return self._send(200, body, ctype, etag=etag)
 
-            def do_HEAD(self):  # noqa: N802
-                self.do_GET()
+            do_HEAD = do_POST = do_GET  # noqa: N815 - one dispatcher; the site decides by method
 
             def _send(self, status: int, body: bytes, ctype: str | None, etag: str | None = None, extra=()):
                 self.send_response(status)
@@ -92,7 +107,8 @@ class SiteServer:
                 self.end_headers()
                 if self.command != "HEAD":
                     self.wfile.write(body)
-                server.log.append(LoggedRequest(server.site.key, self.command, self.path, status, dict(self.headers)))
+                server.log.append(LoggedRequest(server.site.key, self.command, self.path, status, dict(self.headers),
+                                                getattr(self, "request_body", b"")))
 
             def log_message(self, format, *args):  # quiet: the log list is the record
                 pass
@@ -130,7 +146,10 @@ class DemoPortal:
         lines = ["# Demo portal sites (generated: ports change every run)", ""]
         for key, server in self.servers.items():
             site = server.site
-            lines += ["[[site]]", f'name = "{site.name}"', f'start_urls = ["{server.origin}{site.start_path}"]', ""]
+            lines += ["[[site]]", f'name = "{site.name}"', f'start_urls = ["{server.origin}{site.start_path}"]']
+            if site.render:
+                lines.append("render = true")
+            lines.append("")
         return "\n".join(lines)
 
     def write_sites_file(self, path: str | Path) -> Path:

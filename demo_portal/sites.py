@@ -7,6 +7,8 @@ from functools import lru_cache
 from html import escape
 
 from demo_portal import pages
+from demo_portal.cms import Generic, Hanweb, JsList, Trs
+from demo_portal.files import DOCX, PDF, make_docx, make_pdf
 from demo_portal.reports import report_body
 
 
@@ -20,6 +22,15 @@ class Document:
     is_report: bool = False  # ground truth for the tests
     agency: str | None = None
     year: int | None = None
+    malformed_charset: bool = False  # its <meta> charset is written wrong, as some portals do
+
+
+@dataclass
+class Attachment:
+    path: str
+    body: bytes
+    content_type: str
+    link: str = "a"  # a | iframe | embed | pdfjs: how the report page points at it
 
 
 @dataclass
@@ -31,57 +42,89 @@ class DemoSite:
     column_dir: str  # "/col/col1229138290/"
     documents: list[Document]
     per_page: int = 4
-    paging: str = "index_n"  # index_n: index.html, index_1.html …; query: index.html?page=2; list_n: list_2.html
+    cms: object = field(default_factory=Generic)
     start: str = "column"  # column | home: the sites file starts at the column or at the home page
     disallow: list[str] = field(default_factory=list)  # robots.txt Disallow lines
     extra_links: list[tuple[str, str]] = field(default_factory=list)  # (href, text) linked from the column
+    encoding: str = "utf-8"  # what the bytes are
+    declared_charset: str = "utf-8"  # what the <meta> says
+    header_charset: bool = True  # whether Content-Type carries the charset
+    attachments: dict[str, list[Attachment]] = field(default_factory=dict)  # document path → files
+    render: bool = False  # the sites file must say render = true
 
     @property
     def start_path(self) -> str:
         return self.column_dir + "index.html" if self.start == "column" else "/"
 
-    def listing_href(self, n: int) -> str:
-        if n == 1:
-            return self.column_dir + "index.html"
-        if self.paging == "index_n":
-            return f"{self.column_dir}index_{n - 1}.html"
-        if self.paging == "query":
-            return f"{self.column_dir}index.html?page={n}"
-        return f"{self.column_dir}list_{n}.html"
+    def listing_items(self) -> list[tuple[str, str, str]]:
+        items = [(d.path, d.title, d.date) for d in self.documents]
+        return items[:1] + [(h, t, "2021-03-01") for h, t in self.extra_links] + items[1:]
 
-    def build(self) -> dict[str, bytes]:
-        """Every page of the site: path (with query) → body."""
-        out: dict[str, bytes] = {}
-        n_pages = max(1, -(-len(self.documents) // self.per_page))
-        for n in range(1, n_pages + 1):
-            docs = self.documents[(n - 1) * self.per_page:n * self.per_page]
-            items = [(d.path, d.title, d.date) for d in docs]
-            if n == 1:
-                items += [(href, text, "2021-03-01") for href, text in self.extra_links]
-            body = pages.listing(items, pages.pagination_links(n, n_pages, self.listing_href))
-            html = pages.chrome(self.site_name, f"{self.column_name}_{self.site_name}", self.column_name, body)
-            out[self.listing_href(n)] = html.encode("utf-8")
+    def listing_groups(self) -> list[list[tuple[str, str, str]]]:
+        items = self.listing_items()
+        return [items[i:i + self.per_page] for i in range(0, len(items), self.per_page)] or [[]]
+
+    def chrome(self, title: str, body: str, meta: dict | None = None) -> str:
+        return pages.chrome(self.site_name, title, self.column_name, body, meta=meta, charset=self.declared_charset)
+
+    @property
+    def content_type(self) -> str:
+        return f"text/html; charset={self.declared_charset}" if self.header_charset else "text/html"
+
+    def encode(self, html: str) -> bytes:
+        return html.encode(self.encoding)
+
+    def build(self) -> dict[str, tuple[bytes, str]]:
+        """Every static resource of the site: path (with query) → (body, Content-Type)."""
+        out: dict[str, tuple[bytes, str]] = {}
+        for path, html in self.cms.listing_pages(self).items():
+            out[path] = (self.encode(html), self.content_type)
         for d in self.documents:
             meta = {"ArticleTitle": d.title, "PubDate": d.date, "ContentSource": self.name}
+            content = d.content + attachment_links(self.attachments.get(d.path, []))
             html = pages.chrome(self.site_name, f"{d.title}_{self.site_name}", self.column_name,
-                                pages.article(d.title, d.date, d.content, meta=d.meta, source=self.name), meta=meta)
-            out[d.path] = html.encode("utf-8")
-        home = pages.chrome(self.site_name, self.site_name, "首页",
-                            f'<div class="column-links"><a href="{self.listing_href(1)}">{escape(self.column_name)}</a>'
-                            f'<a href="/col/news/index.html">工作动态</a></div>')
-        out["/"] = out["/index.html"] = home.encode("utf-8")
-        out["/robots.txt"] = ("User-agent: *\n" + "".join(f"Disallow: {p}\n" for p in self.disallow)).encode()
+                                pages.article(d.title, d.date, content, meta=d.meta, source=self.name,
+                                              container=self.cms.container), meta=meta,
+                                charset="malformed-gbk" if d.malformed_charset else self.declared_charset)
+            out[d.path] = (self.encode(html), self.content_type)
+            for a in self.attachments.get(d.path, []):
+                out[a.path] = (a.body, a.content_type)
+        home = self.chrome(self.site_name,
+                           f'<div class="column-links"><a href="{self.column_dir}index.html">{escape(self.column_name)}</a>'
+                           f'<a href="/col/news/index.html">工作动态</a></div>')
+        out["/"] = out["/index.html"] = (self.encode(home), self.content_type)
+        robots = "User-agent: *\n" + "".join(f"Disallow: {p}\n" for p in self.disallow)
+        out["/robots.txt"] = (robots.encode(), "text/plain")
         return out
+
+    def handle(self, method: str, path: str, headers, body: bytes):
+        """Dynamic answers (data proxies, JSON APIs): (status, Content-Type, body) or None."""
+        return self.cms.handle(self, method, path, headers, body)
 
     def expected_reports(self) -> list[Document]:
         return [d for d in self.documents if d.is_report]
 
 
-def _notice(title: str, sender: str) -> str:
+def attachment_links(files: list[Attachment]) -> str:
+    out = []
+    for a in files:
+        name = a.path.rsplit("/", 1)[-1]
+        if a.link == "iframe":
+            out.append(f'<iframe src="{a.path}" width="100%" height="800"></iframe>')
+        elif a.link == "embed":
+            out.append(f'<embed src="{a.path}" type="{a.content_type}" width="100%" height="800">')
+        elif a.link == "pdfjs":
+            out.append(f'<iframe src="/pdfjs/web/viewer.html?file={a.path}" width="100%" height="800"></iframe>')
+        else:
+            out.append(f'<p>附件：<a href="{a.path}" target="_blank">{escape(name)}</a></p>')
+    return "\n".join(out)
+
+
+def _notice(title: str, sender: str, contact: str = "办公室") -> str:
     return pages.paragraphs([
         "各相关单位：",
         f"现将《{title}》有关事项通知如下，请结合实际认真贯彻落实，并按时报送相关材料。",
-        "联系人：办公室，电话：0574-87668219。",
+        f"联系人：{contact}，电话：0574-87668219。",
         sender,
     ])
 
@@ -93,41 +136,59 @@ def _traditional(html: str) -> str:
     return opencc.OpenCC("s2t").convert(html)
 
 
+_FILLER = (
+    "关于开展{y}年{m}月份安全生产执法检查的通知", "{short}{y}年{m}月行政处罚信息公开", "关于公布{y}年第{m}批安全生产许可证的公告",
+    "{short}关于{y}年度部门预算公开的说明", "关于做好{y}年{m}月防汛防台工作的通知", "{short}{y}年{m}月“双随机、一公开”抽查结果",
+    "关于印发《{short}{y}年安全生产工作要点》的通知", "{short}关于{y}年第{m}季度政务新媒体检查情况的通报",
+)
+
+
+def _filler(count: int, short: str, sender: str, year: int, path: str) -> list[Document]:
+    """Ordinary column traffic: notices, penalties, budgets — listed, never fetched as reports."""
+    docs = []
+    for n in range(count):
+        y, m = year - n // 12, 12 - n % 12
+        title = _FILLER[n % len(_FILLER)].format(y=y, m=m, short=short)
+        docs.append(Document(path.format(y=y, m=m, d=10 + n % 15, n=3600000 + n), title,
+                             f"{y}-{m:02d}-{10 + n % 15:02d}", _notice(title, sender)))
+    return docs
+
+
 def jiangbei() -> DemoSite:
+    """大汉 JCMS (Zhejiang): 45 records, 15 a page; the report only through the data proxy."""
     name = "宁波市江北区应急管理局"
     col = "/col/col1229138290/"
-    docs = [
-        Document("/art/2021/3/2/art_1229138290_3701122.html", "江北区应急管理局关于开展2021年“安全生产月”活动的通知", "2021-03-02",
-                 _notice("关于开展2021年“安全生产月”活动的通知", name)),
-        Document("/art/2021/2/20/art_1229138290_3698810.html", "2021年江北区应急管理局政务公开工作要点", "2021-02-20",
-                 _notice("2021年江北区应急管理局政务公开工作要点", name)),
-        Document("/art/2021/1/28/art_1229138290_3690044.html", "江北区应急管理局2020年法治政府建设工作报告", "2021-01-28",
-                 _notice("江北区应急管理局2020年法治政府建设工作报告", name)),
-        Document("/art/2021/1/18/art_1229138290_3676543.html", "宁波市江北区应急管理局2020年政府信息公开工作年度报告",
-                 "2021-01-18",
-                 report_body("000", "2019", style="word", drop_lines={0, 1, 2, 3, 4}),
-                 meta={"index_no": "768511246/2021-00409", "doc_no": "", "publisher": "区应急管理局",
-                       "written_date": "2021-01-18", "topic": "应急,安全", "disclosure": "主动公开", "genre": "其他"},
-                 is_report=True, agency=name, year=2020),
-        Document("/art/2021/1/5/art_1229138290_3671208.html", "关于报送2020年度政府信息公开工作年度报告的通知", "2021-01-05",
-                 _notice("关于报送2020年度政府信息公开工作年度报告的通知", "宁波市江北区人民政府办公室")),
-        Document("/art/2020/12/10/art_1229138290_3650031.html", "江北区应急管理局关于公布2020年度行政执法统计数据的公告",
-                 "2020-12-10", _notice("关于公布2020年度行政执法统计数据的公告", name)),
-        Document("/art/2020/11/3/art_1229138290_3630917.html", "江北区应急管理局2020年度部门预算公开", "2020-11-03",
-                 _notice("2020年度部门预算公开", name)),
-    ]
-    return DemoSite("jiangbei", name, "宁波市江北区人民政府", "政府信息公开年报", col, docs, per_page=3,
-                    disallow=["/module/", "/private/"],
-                    extra_links=[("/private/ndbg/2019.html", "宁波市江北区应急管理局2019年政府信息公开工作年度报告（内部稿）")])
+    art = "/art/{y}/{m}/{d}/art_1229138290_{n}.html"
+    report = Document("/art/2021/1/18/art_1229138290_3676543.html", "宁波市江北区应急管理局2020年政府信息公开工作年度报告",
+                      "2021-01-18", report_body("000", "2019", style="word", drop_lines={0, 1, 2, 3, 4}),
+                      meta={"index_no": "768511246/2021-00409", "doc_no": "", "publisher": "区应急管理局",
+                            "written_date": "2021-01-18", "topic": "应急,安全", "disclosure": "主动公开", "genre": "其他"},
+                      is_report=True, agency=name, year=2020)
+    notice = Document("/art/2021/1/5/art_1229138290_3671208.html", "关于报送2020年度政府信息公开工作年度报告的通知",
+                      "2021-01-05", _notice("关于报送2020年度政府信息公开工作年度报告的通知", "宁波市江北区人民政府办公室"))
+    plan = Document("/art/2021/2/20/art_1229138290_3698810.html", "2021年江北区应急管理局政务公开工作要点", "2021-02-20",
+                    _notice("2021年江北区应急管理局政务公开工作要点", name))
+    filler = _filler(41, "江北区应急管理局", name, 2021, art)
+    docs = filler[:2] + [plan] + filler[2:18] + [notice] + filler[18:22] + [report] + filler[22:]
+    return DemoSite("jiangbei", name, "宁波市江北区人民政府", "政府信息公开年报", col, docs, per_page=15,
+                    cms=Hanweb("1229138290"), disallow=["/module/jslib/", "/private/"],
+                    extra_links=[("/private/ndbg/2019.html", "宁波市江北区应急管理局2019年政府信息公开工作年度报告（内部稿）")],
+                    attachments={report.path: [Attachment("/module/download/downfile.jsp/政府信息公开情况统计表.docx",
+                                                          make_docx(["宁波市江北区应急管理局", "政府信息公开情况统计表（2020年度）"]),
+                                                          DOCX, "a")]})
 
 
 def huancui() -> DemoSite:
+    """A listing the browser fills from a JSON API the crawler has no adapter for (render = true)."""
     name = "威海市环翠区应急管理局"
     col = "/zwgk/ndbg/"
+    report = Document("/zwgk/ndbg/202101/t20210120_2531177.html", "威海市环翠区应急管理局2020年政府信息公开工作年度报告",
+                      "2021-01-20", report_body("001", "2019", style="plain", drop_lines={0, 1, 2}),
+                      is_report=True, agency=name, year=2020)
     docs = [
-        Document("/zwgk/ndbg/202101/t20210120_2531177.html", "威海市环翠区应急管理局2020年政府信息公开工作年度报告",
-                 "2021-01-20", report_body("001", "2019", style="plain", drop_lines={0, 1, 2}),
-                 is_report=True, agency=name, year=2020),
+        Document("/zwgk/ndbg/202102/t20210201_2540012.html", "环翠区应急管理局2021年安全生产工作计划", "2021-02-01",
+                 _notice("2021年安全生产工作计划", name)),
+        report,
         Document("/zwgk/ndbg/202101/t20210108_2521050.html", "关于做好2020年度政府信息公开工作年度报告编制和发布工作的通知",
                  "2021-01-08", _notice("关于做好2020年度政府信息公开工作年度报告编制和发布工作的通知", "环翠区人民政府办公室")),
         Document("/zwgk/ndbg/202012/t20201215_2498801.html", "环翠区应急管理局2020年安全生产工作总结", "2020-12-15",
@@ -137,10 +198,15 @@ def huancui() -> DemoSite:
         Document("/zwgk/ndbg/202003/t20200302_2201339.html", "环翠区2020年政务公开工作要点", "2020-03-02",
                  _notice("环翠区2020年政务公开工作要点", "环翠区人民政府办公室")),
     ]
-    return DemoSite("huancui", name, "威海市环翠区人民政府", "年度报告", col, docs, per_page=2, paging="query")
+    return DemoSite("huancui", name, "威海市环翠区人民政府", "年度报告", col, docs, per_page=2, cms=JsList(), render=True,
+                    attachments={report.path: [Attachment("/uploadfiles/2021/01/hcyj2020ndbg.pdf",
+                                                          make_pdf(["Huancui District Emergency Management Bureau",
+                                                                    "2020 annual report on government information disclosure"]),
+                                                          PDF, "embed")]})
 
 
 def yanliang() -> DemoSite:
+    """A traditional-character (繁體) site: pages served as written, in 繁體."""
     name = "西安市阎良区应急管理局"
     col = "/xxgk/gzbg/"
     # The seed's prose is traditional already; the generated tables and headings are converted.
@@ -153,7 +219,7 @@ def yanliang() -> DemoSite:
         Document("/xxgk/gzbg/5fb7aa90.html", "閻良區應急管理局2021年工作要點", "2020-12-28",
                  _traditional(_notice("2021年工作要點", "閻良區應急管理局"))),
     ]
-    return DemoSite("yanliang", name, "西安市閻良區人民政府", "工作報告", col, docs, per_page=2, paging="list_n")
+    return DemoSite("yanliang", name, "西安市閻良區人民政府", "工作報告", col, docs, per_page=2, cms=Generic("list_n"))
 
 
 QZ_2022_PROSE = (
@@ -168,40 +234,59 @@ QZ_2022_PROSE = (
 
 
 def quzhou() -> DemoSite:
+    """An older 大汉 site: the data proxy on /module/jpage/dataproxy.jsp, dates in <span class="time">."""
     name = "衢州市应急管理局"
     col = "/col/col1229020318/"
-    docs = [
-        Document("/art/2024/1/22/art_1229020318_58876121.html", "衢州市应急管理局2023年政府信息公开工作年度报告", "2024-01-22",
-                 report_body("003", "2021", style="plain", labels={"本年制发件数": "本年新发件数"}),
-                 is_report=True, agency=name, year=2023),
-        Document("/art/2024/1/5/art_1229020318_58861002.html", "关于做好2023年度政府信息公开工作年度报告编制发布工作的通知",
-                 "2024-01-05", _notice("关于做好2023年度政府信息公开工作年度报告编制发布工作的通知", "衢州市人民政府办公室")),
-        Document("/art/2023/3/1/art_1229020318_58651203.html", "衢州市应急管理局2023年政务公开工作要点", "2023-03-01",
-                 _notice("衢州市应急管理局2023年政务公开工作要点", name)),
-        # Synthetic (demo data): a second year for the same agency; see demo_portal/seeds/demo-qz-2022.cells.tsv.
-        Document("/art/2023/1/18/art_1229020318_58560377.html", "衢州市应急管理局2022年政府信息公开工作年度报告", "2023-01-18",
-                 "<!-- demo data: synthetic 2022 report -->\n"
-                 + report_body("demo-qz-2022", "2021", style="word", prose=QZ_2022_PROSE),
-                 is_report=True, agency=name, year=2022),
-        Document("/art/2022/12/20/art_1229020318_58490011.html", "衢州市应急管理局2022年度政府信息公开统计报表", "2022-12-20",
-                 _notice("2022年度政府信息公开统计报表", name)),
-    ]
-    return DemoSite("quzhou", name, "衢州市应急管理局", "政府信息公开年度报告", col, docs, per_page=2)
+    art = "/art/{y}/{m}/{d}/art_1229020318_{n}.html"
+    r2023 = Document("/art/2024/1/22/art_1229020318_58876121.html", "衢州市应急管理局2023年政府信息公开工作年度报告", "2024-01-22",
+                     report_body("003", "2021", style="plain", labels={"本年制发件数": "本年新发件数"}),
+                     is_report=True, agency=name, year=2023)
+    # Synthetic (demo data): a second year for the same agency; see demo_portal/seeds/demo-qz-2022.cells.tsv.
+    r2022 = Document("/art/2023/1/18/art_1229020318_58560377.html", "衢州市应急管理局2022年政府信息公开工作年度报告", "2023-01-18",
+                     "<!-- demo data: synthetic 2022 report -->\n"
+                     + report_body("demo-qz-2022", "2021", style="word", prose=QZ_2022_PROSE),
+                     is_report=True, agency=name, year=2022)
+    notice = Document("/art/2024/1/5/art_1229020318_58861002.html", "关于做好2023年度政府信息公开工作年度报告编制发布工作的通知",
+                      "2024-01-05", _notice("关于做好2023年度政府信息公开工作年度报告编制发布工作的通知", "衢州市人民政府办公室"))
+    forms = Document("/art/2022/12/20/art_1229020318_58490011.html", "衢州市应急管理局2022年度政府信息公开统计报表", "2022-12-20",
+                     _notice("2022年度政府信息公开统计报表", name))
+    filler = _filler(16, "衢州市应急管理局", name, 2023, art)
+    docs = [r2023, notice] + filler[:8] + [forms, r2022] + filler[8:]
+    return DemoSite("quzhou", name, "衢州市应急管理局", "政府信息公开年度报告", col, docs, per_page=6,
+                    cms=Hanweb("1229020318", unit_id="7345812", proxy="/module/jpage/dataproxy.jsp", record="time"),
+                    attachments={r2023.path: [Attachment("/module/download/downfile.jsp/2023ndbg.pdf",
+                                                         make_pdf(["Quzhou Emergency Management Bureau", "2023 annual report"]),
+                                                         PDF, "iframe")]})
 
 
 def ningxia() -> DemoSite:
+    """TRS WCM: createPageHTML paging with a stub last page, div.TRS_Editor, GBK bytes declared gb2312."""
     name = "宁夏回族自治区应急管理厅"
     col = "/xxgk/zfxxgknb/"
+    report = Document("/xxgk/zfxxgknb/202101/t20210126_2575380.html", "自治区应急管理厅2020年政府信息公开工作年度报告", "2021-01-26",
+                      report_body("004", "2019", style="word", drop_lines={0, 1, 2, 3, 4}),
+                      is_report=True, agency=name, year=2020)
+    letter = Document("/xxgk/zfxxgknb/202101/t20210111_2560021.html", "关于报送2020年政府信息公开工作年度报告的函", "2021-01-11",
+                      # 喆 and 堃 are GBK, not GB2312: a page declared gb2312 that only GBK decodes.
+                      _notice("关于报送2020年政府信息公开工作年度报告的函", "宁夏回族自治区人民政府办公厅", contact="李喆、王堃"),
+                      malformed_charset=True)
     docs = [
-        Document("/xxgk/zfxxgknb/202101/t20210126_2575380.html", "自治区应急管理厅2020年政府信息公开工作年度报告", "2021-01-26",
-                 report_body("004", "2019", style="word", drop_lines={0, 1, 2, 3, 4}),
-                 is_report=True, agency=name, year=2020),
-        Document("/xxgk/zfxxgknb/202101/t20210111_2560021.html", "关于报送2020年政府信息公开工作年度报告的函", "2021-01-11",
-                 _notice("关于报送2020年政府信息公开工作年度报告的函", "宁夏回族自治区人民政府办公厅")),
+        Document("/xxgk/zfxxgknb/202104/t20210410_2611100.html", "自治区应急管理厅2021年政务公开工作要点", "2021-04-10",
+                 _notice("自治区应急管理厅2021年政务公开工作要点", name)),
+        report, letter,
+        Document("/xxgk/zfxxgknb/202012/t20201201_2490001.html", "自治区应急管理厅关于2020年度安全生产考核结果的通报", "2020-12-01",
+                 _notice("关于2020年度安全生产考核结果的通报", name)),
         Document("/xxgk/zfxxgknb/202004/t20200410_2011100.html", "自治区应急管理厅2020年政务公开工作要点", "2020-04-10",
                  _notice("自治区应急管理厅2020年政务公开工作要点", name)),
+        Document("/xxgk/zfxxgknb/202001/t20200120_1950321.html", "自治区应急管理厅2019年政府信息公开年度报告（图片版）", "2020-01-20",
+                 pages.paragraphs(["本报告为图片版。"]) + '<p><img src="/xxgk/zfxxgknb/202001/W020200120.jpg"></p>',
+                 is_report=True, agency=name, year=2019),
     ]
-    return DemoSite("ningxia", name, "宁夏回族自治区应急管理厅", "政府信息公开年报", col, docs, per_page=2, start="home")
+    return DemoSite("ningxia", name, "宁夏回族自治区应急管理厅", "政府信息公开年报", col, docs, per_page=2, cms=Trs(),
+                    start="home", encoding="gbk", declared_charset="gb2312", header_charset=False,
+                    attachments={report.path: [Attachment("/xxgk/zfxxgknb/202101/P020210126_2575380.pdf",
+                                                          make_pdf(["Ningxia Emergency Management Department", "2020 report"]),
+                                                          PDF, "pdfjs")]})
 
 
 @lru_cache(maxsize=1)

@@ -87,7 +87,8 @@ def extract_page(body: bytes, content_type: str | None = None) -> Extraction:
     )
     if not result.is_report:
         return result
-    result.agency = report.agency_of(simple_title, simple_text)
+    hints = tuple(h for h in (html_text.meta_content(doc, n) for n in ("ContentSource", "SiteName")) if h) if doc is not None else ()
+    result.agency = report.agency_of(simple_title, simple_text, tuple(to_simplified(h, threshold=1) for h in hints))
     result.year = report.year_of(simple_title, simple_text)
     if root is not None and is_traditional(text):
         # Table labels are matched in simplified characters; the archive keeps the page as served.
@@ -96,6 +97,9 @@ def extract_page(body: bytes, content_type: str | None = None) -> Extraction:
     result.layout = tables.layout
     result.cells = tables.cells
     result.warnings = list(tables.warnings)
+    if not tables.cells:
+        # An image-only report (（图片版）) or one published as an attachment: kept, flagged.
+        result.warnings.append("no statistical tables found in the page")
     result.checks = run_checks(tables.layout, tables.cells) if tables.cells else []
     return result
 

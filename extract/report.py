@@ -81,8 +81,12 @@ def year_of(title: str | None, text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def agency_of(title: str | None, text: str) -> str | None:
-    """The full name of the reporting body, completed from the text where the title abbreviates it."""
+def agency_of(title: str | None, text: str, hints: tuple[str, ...] = ()) -> str | None:
+    """The full name of the reporting body, completed from the text where the title abbreviates it.
+
+    `hints` are names the page itself carries outside the text (<meta name="ContentSource">,
+    SiteName): used to complete an abbreviated name when the text does not.
+    """
     t = squeeze(text)
     candidate = None
     if title:
@@ -97,7 +101,7 @@ def agency_of(title: str | None, text: str) -> str | None:
         if not named:
             return None
         candidate = max(named, key=lambda n: (named[n], len(n)))
-    return _complete_name(candidate, t)
+    return _complete_name(candidate, t + "\n" + "\n".join(squeeze(h) for h in hints))
 
 
 def _complete_name(name: str, text: str) -> str:

@@ -4,39 +4,46 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+from urllib.parse import unquote
 
 from conftest import crawl
 
-# Every page the crawl must archive, per site: listings (with their pagination) and the detail pages
-# whose link names a report — reports and the notices about them. Nothing else.
+# Every page the crawl must archive, per site: listings (with their pagination, data-proxy calls and
+# browser renders) and the detail pages whose link names a report — reports and the notices about
+# them. Nothing else: the 40-odd other notices of the Hanweb column are listed but never fetched.
 EXPECTED_PAGES = {
-    "jiangbei": {
-        "/col/col1229138290/index.html", "/col/col1229138290/index_1.html", "/col/col1229138290/index_2.html",
-        "/art/2021/1/18/art_1229138290_3676543.html",  # the 2020 report
+    "jiangbei": {  # 大汉: the column shell, then one data-proxy call for records 16–45
+        "/col/col1229138290/index.html",
+        "/module/web/jpage/dataproxy.jsp?startrecord=16&endrecord=45&perpage=15",
+        "/art/2021/1/18/art_1229138290_3676543.html",  # the 2020 report (record 24: proxy only)
         "/art/2021/1/5/art_1229138290_3671208.html",  # 关于报送2020年度…年度报告的通知
     },
-    "huancui": {
-        "/zwgk/ndbg/index.html", "/zwgk/ndbg/index.html?page=2", "/zwgk/ndbg/index.html?page=3",
+    "huancui": {  # JS-only listing, rendered in Chromium, paged by the links the script writes
+        "/zwgk/ndbg/index.html", "/zwgk/ndbg/index.html?page=1", "/zwgk/ndbg/index.html?page=2",
+        "/zwgk/ndbg/index.html?page=3",
         "/zwgk/ndbg/202101/t20210120_2531177.html",  # the 2020 report
         "/zwgk/ndbg/202101/t20210108_2521050.html",  # 关于做好…年度报告编制和发布工作的通知
         "/zwgk/ndbg/202006/t20200601_2301122.html",  # 关于2019年度…年度报告的解读
     },
-    "yanliang": {
+    "yanliang": {  # 繁體 site, generic list_N paging
         "/xxgk/gzbg/index.html", "/xxgk/gzbg/list_2.html",
         "/xxgk/gzbg/5fe1a2b3.html",  # the 2020 report, in traditional characters
         "/xxgk/gzbg/5fd0c4e1.html",  # 關於報送…的通知
     },
-    "quzhou": {
-        "/col/col1229020318/index.html", "/col/col1229020318/index_1.html", "/col/col1229020318/index_2.html",
+    "quzhou": {  # older 大汉: the proxy on /module/jpage/dataproxy.jsp
+        "/col/col1229020318/index.html",
+        "/module/jpage/dataproxy.jsp?startrecord=7&endrecord=20&perpage=6",
         "/art/2024/1/22/art_1229020318_58876121.html",  # 2023 report
-        "/art/2023/1/18/art_1229020318_58560377.html",  # 2022 report
+        "/art/2023/1/18/art_1229020318_58560377.html",  # 2022 report (proxy only)
         "/art/2024/1/5/art_1229020318_58861002.html",  # 关于做好2023年度…的通知
     },
-    "ningxia": {
+    "ningxia": {  # TRS, GBK declared gb2312; createPageHTML paging ending on a stub page
         "/",  # start URL: the home page, which links the 政府信息公开年报 column
-        "/xxgk/zfxxgknb/index.html", "/xxgk/zfxxgknb/index_1.html",
+        "/xxgk/zfxxgknb/index.html", "/xxgk/zfxxgknb/index_1.html", "/xxgk/zfxxgknb/index_2.html",
+        "/xxgk/zfxxgknb/index_3.html",  # the stub: yields nothing, paging stops
         "/xxgk/zfxxgknb/202101/t20210126_2575380.html",  # the 2020 report
-        "/xxgk/zfxxgknb/202101/t20210111_2560021.html",  # 关于报送…的函
+        "/xxgk/zfxxgknb/202001/t20200120_1950321.html",  # the 2019 report (图片版: images only)
+        "/xxgk/zfxxgknb/202101/t20210111_2560021.html",  # 关于报送…的函 (malformed charset meta)
     },
 }
 EXPECTED_REPORTS = {
@@ -46,7 +53,16 @@ EXPECTED_REPORTS = {
     ("quzhou", "/art/2024/1/22/art_1229020318_58876121.html"): ("衢州市应急管理局", 2023),
     ("quzhou", "/art/2023/1/18/art_1229020318_58560377.html"): ("衢州市应急管理局", 2022),
     ("ningxia", "/xxgk/zfxxgknb/202101/t20210126_2575380.html"): ("宁夏回族自治区应急管理厅", 2020),
+    ("ningxia", "/xxgk/zfxxgknb/202001/t20200120_1950321.html"): ("宁夏回族自治区应急管理厅", 2019),
 }
+EXPECTED_ATTACHMENTS = {  # (site, file path, source page path)
+    ("jiangbei", "/module/download/downfile.jsp/政府信息公开情况统计表.docx", "/art/2021/1/18/art_1229138290_3676543.html"),
+    ("huancui", "/uploadfiles/2021/01/hcyj2020ndbg.pdf", "/zwgk/ndbg/202101/t20210120_2531177.html"),  # <embed>
+    ("quzhou", "/module/download/downfile.jsp/2023ndbg.pdf", "/art/2024/1/22/art_1229020318_58876121.html"),  # <iframe>
+    ("ningxia", "/xxgk/zfxxgknb/202101/P020210126_2575380.pdf", "/xxgk/zfxxgknb/202101/t20210126_2575380.html"),  # pdf.js
+}
+RENDERED = {("huancui", p) for p in ("/zwgk/ndbg/index.html", "/zwgk/ndbg/index.html?page=1",
+                                     "/zwgk/ndbg/index.html?page=2", "/zwgk/ndbg/index.html?page=3")}
 
 
 def rows(db, sql, params=()):
@@ -54,20 +70,39 @@ def rows(db, sql, params=()):
         return conn.execute(sql, params).fetchall()
 
 
+def site_path(portal, url: str) -> tuple[str, str]:
+    key = next(k for k, s in portal.servers.items() if url.startswith(s.origin + "/"))
+    return key, unquote(url[len(portal.servers[key].origin):])
+
+
 def test_archives_exactly_the_expected_pages(portal, crawled):
     db, _, _ = crawled
-    expected = {portal.url(site, path) for site, paths in EXPECTED_PAGES.items() for path in paths}
-    assert {u for (u,) in rows(db, "SELECT url FROM pages")} == expected
-    assert rows(db, "SELECT count(*) FROM pages")[0][0] == len(expected)  # one row per page
+    archived = {site_path(portal, u) for (u,) in rows(db, "SELECT url FROM pages")}
+    assert archived == {(site, path) for site, paths in EXPECTED_PAGES.items() for path in paths}
+    assert rows(db, "SELECT count(*) FROM pages")[0][0] == len(archived)  # one row per page
+    rendered = {site_path(portal, u) for (u,) in rows(db, "SELECT url FROM pages WHERE rendered = 1")}
+    assert rendered == RENDERED
 
 
 def test_finds_exactly_the_report_pages_with_agency_and_year(portal, crawled):
     db, _, _ = crawled
-    found = {url: (agency, year) for url, agency, year in rows(
+    found = {site_path(portal, url): (agency, year) for url, agency, year in rows(
         db, "SELECT p.url, r.agency, r.year FROM reports r JOIN pages p ON p.id = r.page")}
-    assert found == {portal.url(site, path): value for (site, path), value in EXPECTED_REPORTS.items()}
-    assert {u for (u,) in rows(db, "SELECT url FROM pages WHERE is_report = 1")} == set(found)
-    assert portal.expected_report_urls() == set(found)
+    assert found == EXPECTED_REPORTS
+    assert {site_path(portal, u) for (u,) in rows(db, "SELECT url FROM pages WHERE is_report = 1")} == set(found)
+    assert {site_path(portal, u) for u in portal.expected_report_urls()} == set(found)
+
+
+def test_attachments_archived_byte_identical(portal, crawled):
+    db, _, _ = crawled
+    got = rows(db, "SELECT url, source_page, page_id, body, size, sha256, content_type FROM attachments")
+    assert {(*site_path(portal, u), site_path(portal, src)[1]) for u, src, *_ in got} == EXPECTED_ATTACHMENTS
+    for url, source, page_id, body, size, sha, ctype in got:
+        key, path = site_path(portal, url)
+        served, served_type = portal.servers[key].pages[path]
+        assert body == served and size == len(served) and sha == hashlib.sha256(served).hexdigest()
+        assert ctype == served_type
+        assert rows(db, "SELECT url FROM pages WHERE id = ?", [page_id]) == [(source,)]
 
 
 def test_seed_000_page_metadata(portal, crawled):
@@ -81,21 +116,27 @@ def test_seed_000_page_metadata(portal, crawled):
 
 def test_bodies_are_byte_exact_with_headers(portal, crawled):
     db, _, _ = crawled
-    for url, body, sha, size, headers, status in rows(db, "SELECT url, body, sha256, size, headers, status FROM pages"):
-        site = next(k for k, s in portal.servers.items() if url.startswith(s.origin))
-        path = url[len(portal.servers[site].origin):]
-        served = portal.servers[site].pages[path]
+    for url, method, body, sha, size, headers, status in rows(
+            db, "SELECT url, method, body, sha256, size, headers, status FROM pages WHERE rendered = 0"):
+        key, path = site_path(portal, url)
+        server = portal.servers[key]
+        if method == "POST":  # a data-proxy answer: what the site answers to that call
+            log = next(r for r in portal.log if r.site == key and r.method == "POST" and unquote(r.path) == path)
+            _, served_type, served = server.site.handle("POST", path, log.headers, log.body)
+        else:
+            served, served_type = server.pages[path]
         assert body == served, url
         assert sha == hashlib.sha256(served).hexdigest() and size == len(served)
-        assert json.loads(headers)["Content-Type"] == ["text/html; charset=utf-8"]
+        assert json.loads(headers)["Content-Type"] == [served_type]
         assert status == 200
 
 
 def test_traditional_report_archived_as_served_titled_in_simplified(portal, crawled):
     db, _, _ = crawled
-    (html, title) = rows(db, "SELECT html, title FROM pages WHERE url = ?",
-                         [portal.url("yanliang", "/xxgk/gzbg/5fe1a2b3.html")])[0]
-    assert "閻良區應急管理局2020年政府信息公開年度報告" in html
+    (html, title, body) = rows(db, "SELECT html, title, body FROM pages WHERE url = ?",
+                               [portal.url("yanliang", "/xxgk/gzbg/5fe1a2b3.html")])[0]
+    assert "閻良區應急管理局2020年政府信息公開年度報告" in html and "主動公開政府信息情況" in html
+    assert body == portal.servers["yanliang"].pages["/xxgk/gzbg/5fe1a2b3.html"][0]
     assert title == "阎良区应急管理局2020年政府信息公开年度报告"
 
 
@@ -105,18 +146,18 @@ def test_polite_crawl(portal, crawled):
     # robots.txt is read on every site, and what it disallows is never requested.
     assert {site for site, path in paths if path == "/robots.txt"} == set(EXPECTED_PAGES)
     assert not [p for _, p in paths if p.startswith("/private/")]
-    assert {r.headers.get("User-Agent") for r in log} == {
-        "govarchive/0.1 (annual-report archiver; +https://github.com/govarchive/govarchive)"}
-    # No page is fetched twice within one crawl.
-    pages = [(r.site, r.path) for r in log if r.path != "/robots.txt"]
+    agents = {r.headers.get("User-Agent") for r in log if r.site != "huancui"}  # huancui: the browser too
+    assert agents == {"govarchive/0.1 (annual-report archiver; +https://github.com/govarchive/govarchive)"}
+    # No page is fetched twice within one crawl by Scrapy (the browser's own requests aside).
+    pages = [(r.site, r.path) for r in log if r.path != "/robots.txt" and r.headers.get("User-Agent", "").startswith("govarchive")]
     assert len(pages) == len(set(pages))
 
 
 def test_summary_names_sites_pages_and_reports(crawled):
     _, result, _ = crawled
     out = result.stdout
-    assert "sites: 5, pages fetched: 26" in out
-    assert "report pages found: 6" in out
+    assert f"sites: 5, pages fetched: {sum(map(len, EXPECTED_PAGES.values()))}" in out
+    assert f"report pages found: {len(EXPECTED_REPORTS)}" in out
     assert "  衢州市应急管理局 2022 (layout 2021)" in out and "  衢州市应急管理局 2023 (layout 2021)" in out
 
 
@@ -154,5 +195,6 @@ def test_scrapy_crawl_the_scrapy_way(portal, tmp_path):
                     "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_START_DELAY=0", "-s", "LOG_LEVEL=WARNING"],
                    cwd=ROOT, check=True, capture_output=True, timeout=120)
     assert {u for (u,) in rows(db, "SELECT url FROM pages")} == {portal.url("ningxia", p) for p in EXPECTED_PAGES["ningxia"]}
-    assert rows(db, "SELECT r.agency, r.year FROM reports r") == [("宁夏回族自治区应急管理厅", 2020)]
+    assert sorted(rows(db, "SELECT r.agency, r.year FROM reports r")) == [
+        ("宁夏回族自治区应急管理厅", 2019), ("宁夏回族自治区应急管理厅", 2020)]
     assert rows(db, "SELECT status FROM crawls") == [("finished",)]
