@@ -69,7 +69,6 @@ class ReportsSpider(scrapy.Spider):
 
             meta.update(playwright=True, rendered=True,
                         playwright_page_methods=[PageMethod("wait_for_load_state", "networkidle")])
-            self.crawler.stats.inc_value(f"govarchive/renders/{site.name}")
         callback = self.parse_attachment if role == "attachment" else self.parse
         return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta, **kwargs)
 
@@ -78,6 +77,8 @@ class ReportsSpider(scrapy.Spider):
         site = self.sites_by_name[response.meta["site"]]
         role = response.meta["role"]
         self.crawler.stats.inc_value(f"govarchive/pages/{site.name}")
+        if response.meta.get("rendered"):
+            self.crawler.stats.inc_value(f"govarchive/renders/{site.name}")
         yield PageItem(
             site=site.name,
             url=response.request.meta.get("redirect_urls", [response.request.url])[0],
