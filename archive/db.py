@@ -27,6 +27,7 @@ def open_archive(path: str | os.PathLike, *, create: bool = True, readonly: bool
         else:
             db = sqlite_utils.Database(path)
             db.enable_wal()
+            db.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: durable at checkpoints, no fsync per commit
             db.execute("PRAGMA busy_timeout = 10000")
             db.execute("PRAGMA foreign_keys = ON")
             db.executescript(DDL)

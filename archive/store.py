@@ -49,18 +49,16 @@ class Stored:
     error: str | None = None
 
 
-def store_fetch(db: sqlite_utils.Database, fetch: Fetch) -> Stored:
-    """Archive one response. The same bytes at the same URL are one row; only last_seen_at moves."""
+def insert_version(db: sqlite_utils.Database, fetch: Fetch) -> tuple[int, bool]:
+    """Store the raw response (committed): (page id, whether the bytes are a new version of the URL).
+    The same bytes at the same URL are one row; only last_seen_at moves."""
     sha = hashlib.sha256(fetch.body).hexdigest()
     now = fetch.fetched_at or utcnow()
-    row = db.execute("SELECT id, is_report FROM pages WHERE url = ? AND sha256 = ?", [fetch.url, sha]).fetchone()
-    if row:
-        with db.conn:
+    with db.conn:
+        row = db.execute("SELECT id FROM pages WHERE url = ? AND sha256 = ?", [fetch.url, sha]).fetchone()
+        if row:
             db.execute("UPDATE pages SET last_seen_at = ? WHERE id = ?", [now, row[0]])
-        report = db.execute("SELECT id FROM reports WHERE page = ?", [row[0]]).fetchone()
-        return Stored(row[0], False, bool(row[1]), report[0] if report else None)
-    extraction, error = safe_extract(fetch.body, fetch.content_type)
-    with db.conn:  # one transaction: the page and its extraction land together or not at all
+            return row[0], False
         cursor = db.execute(
             "INSERT INTO pages (url, final_url, site, crawl_id, fetched_at, last_seen_at, method, rendered, status,"
             " headers, content_type, sha256, size, body) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -68,9 +66,23 @@ def store_fetch(db: sqlite_utils.Database, fetch: Fetch) -> Stored:
              int(fetch.rendered), fetch.status,
              json.dumps(fetch.headers, ensure_ascii=False), fetch.content_type, sha, len(fetch.body), fetch.body],
         )
-        page_id = cursor.lastrowid
-        report_id, _ = write_extraction(db, page_id, extraction, error)
-    return Stored(page_id, True, bool(extraction and extraction.is_report), report_id, error)
+    return cursor.lastrowid, True
+
+
+def stored_state(db: sqlite_utils.Database, page_id: int, new: bool) -> Stored:
+    row = db.execute("SELECT p.is_report, p.extract_error, r.id FROM pages p LEFT JOIN reports r ON r.page = p.id"
+                     " WHERE p.id = ?", [page_id]).fetchone()
+    return Stored(page_id, new, bool(row[0]), row[2], row[1])
+
+
+def store_fetch(db: sqlite_utils.Database, fetch: Fetch) -> Stored:
+    """Archive one response and, when its bytes are new, extract it right away."""
+    page_id, new = insert_version(db, fetch)
+    if new:
+        extraction, error = safe_extract(fetch.body, fetch.content_type)
+        with db.conn:
+            write_extraction(db, page_id, extraction, error)
+    return stored_state(db, page_id, new)
 
 
 def store_attachment(db: sqlite_utils.Database, fetch: Fetch, source_page: str | None) -> tuple[int, bool]:

@@ -19,7 +19,11 @@ def crawl_summary(db: sqlite_utils.Database, crawl_id: int) -> dict:
             "pages": stats.get(f"govarchive/stored/{name}", 0),
             "new_versions": stats.get(f"govarchive/new_versions/{name}", 0),
             "reports": stats.get(f"govarchive/reports/{name}", 0),
+            "attachments": stats.get(f"govarchive/attachments_stored/{name}", 0),
+            "renders": stats.get(f"govarchive/renders/{name}", 0),
             "errors": sum(v for k, v in stats.items() if k.startswith(f"govarchive/errors/{name}/")),
+            "errors_by_kind": {k.rsplit("/", 1)[1]: v for k, v in stats.items()
+                               if k.startswith(f"govarchive/errors/{name}/")},
         })
     reports = db.execute(
         "SELECT r.agency, r.year, r.layout, p.url FROM reports r JOIN pages p ON p.id = r.page"
@@ -40,8 +44,10 @@ def format_summary(summary: dict) -> str:
     lines = [f"crawl {summary['crawl']}: {summary['status']} ({summary['started']} → {summary['finished']})"]
     lines.append(f"sites: {len(summary['sites'])}, pages fetched: {sum(s['pages'] for s in summary['sites'])}")
     for s in summary["sites"]:
+        errors = ", ".join(f"{k} ×{v}" for k, v in sorted(s["errors_by_kind"].items()))
         lines.append(f"  {s['site']}: {s['pages']} pages, {s['new_versions']} new versions, "
-                     f"{s['reports']} report pages, {s['errors']} errors")
+                     f"{s['reports']} report pages, {s['attachments']} attachments, {s['renders']} browser renders, "
+                     f"{s['errors']} errors" + (f" ({errors})" if errors else ""))
     lines.append(f"report pages found: {len(summary['reports'])}")
     for r in summary["reports"]:
         lines.append(f"  {r['agency']} {r['year']} (layout {r['layout']}): {r['url']}")

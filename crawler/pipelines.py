@@ -1,10 +1,21 @@
-"""Item pipeline: every fetched page goes into the archive (and through extraction) as it arrives."""
+"""Item pipeline: every fetched page goes into the archive as it arrives, then through extraction.
+
+The raw bytes are committed first; extraction (pure, CPU-bound) runs in worker processes so the
+crawl does not wait on it (EXTRACT_WORKERS, default: one less than the cores, at least 1; 0 runs it
+inline). A page whose extraction never landed (the process died) is picked up by `reextract`.
+"""
 from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 
 from scrapy import signals
 
 from archive.db import open_archive
-from archive.store import Fetch, finish_crawl, start_crawl, store_attachment, store_fetch
+from archive.store import (Fetch, finish_crawl, insert_version, safe_extract, start_crawl, store_attachment,
+                           stored_state, write_extraction)
 from crawler.items import AttachmentItem, PageItem
 
 
@@ -13,6 +24,9 @@ class ArchivePipeline:
         self.path = path
         self.crawler = crawler
         self.stats = crawler.stats
+        workers = crawler.settings.get("EXTRACT_WORKERS")
+        self.workers = max(1, (os.cpu_count() or 2) - 1) if workers in (None, "") else int(workers)
+        self.pool = None
         self.db = None
         self.crawl_id = None
 
@@ -28,19 +42,28 @@ class ArchivePipeline:
         names = [s.name for s in getattr(self.crawler.spider, "sites", [])]
         self.crawl_id = start_crawl(self.db, names)
         self.stats.set_value("govarchive/crawl_id", self.crawl_id)
+        if self.workers:
+            # spawn: the crawler process runs threads (Twisted, Playwright) that fork would copy badly.
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
 
-    def process_item(self, item: PageItem | AttachmentItem, spider=None):
+    async def process_item(self, item: PageItem | AttachmentItem, spider=None):
+        fetch = Fetch(url=item.url, final_url=item.final_url, body=item.body, status=item.status,
+                      headers=item.headers, site=item.site, crawl_id=self.crawl_id, fetched_at=item.fetched_at)
         if isinstance(item, AttachmentItem):
-            _, new = store_attachment(self.db, Fetch(
-                url=item.url, final_url=item.final_url, body=item.body, status=item.status, headers=item.headers,
-                site=item.site, crawl_id=self.crawl_id, fetched_at=item.fetched_at), item.source_page)
+            store_attachment(self.db, fetch, item.source_page)
             self.stats.inc_value(f"govarchive/attachments_stored/{item.site}")
             return item
-        stored = store_fetch(self.db, Fetch(
-            url=item.url, final_url=item.final_url, body=item.body, status=item.status, headers=item.headers,
-            site=item.site, crawl_id=self.crawl_id, fetched_at=item.fetched_at, method=item.method,
-            rendered=item.rendered,
-        ))
+        fetch.method, fetch.rendered = item.method, item.rendered
+        page_id, new = insert_version(self.db, fetch)
+        if new:
+            if self.pool is not None:
+                future = self.pool.submit(safe_extract, fetch.body, fetch.content_type)
+                extraction, error = await asyncio.wrap_future(future)
+            else:
+                extraction, error = safe_extract(fetch.body, fetch.content_type)
+            with self.db.conn:
+                write_extraction(self.db, page_id, extraction, error)
+        stored = stored_state(self.db, page_id, new)
         self.stats.inc_value(f"govarchive/stored/{item.site}")
         if stored.new:
             self.stats.inc_value(f"govarchive/new_versions/{item.site}")
@@ -51,6 +74,9 @@ class ArchivePipeline:
         return item
 
     def spider_closed(self, spider, reason):
+        if self.pool is not None:
+            self.pool.shutdown(wait=True)
+            self.pool = None
         if self.db is None:
             return
         stats = self.stats.get_stats()

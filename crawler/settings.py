@@ -46,3 +46,14 @@ PLAYWRIGHT_LAUNCH_OPTIONS = {
 }
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000
 PLAYWRIGHT_MAX_CONTEXTS = 2
+EXTRACT_WORKERS = None  # extraction processes beside the crawl; None = cores - 1 (at least 1); 0 = inline
+
+# Anti-bot challenges (瑞数 412/202 `$_ts`, 加速乐 521 `__jsl`): passed once in Chromium, then plain
+# HTTP again with the cookies the browser earned (crawler/challenge.py). 580: its process_response
+# sees the decoded body (after HttpCompression 590) and the challenge's cookies already in the jar
+# (after Cookies 700), before Retry (550) could retry a 521; its process_request runs before
+# CookiesMiddleware, which puts the handed-over cookies into the jar.
+DOWNLOADER_MIDDLEWARES = {"crawler.challenge.ChallengeMiddleware": 580}
+CHALLENGE_ENABLED = True
+CHALLENGE_MAX_ATTEMPTS = 3  # browser passes per request before giving up on it
+CHALLENGE_TIMEOUT = 30  # seconds for one browser pass

@@ -9,6 +9,7 @@ import pytest
 from archive.db import open_archive
 from archive.reextract import reextract
 from conftest import run_cli
+from expected import N_PAGES, N_REPORTS
 
 DERIVED = {
     "reports": "SELECT id, page, title, agency, year, layout, cell_count, checks_failed, warnings, extractor_version,"
@@ -39,7 +40,7 @@ def test_reextract_twice_gives_identical_rows(archive_copy):
     after_first = snapshot(archive_copy)
     second = reextract(str(archive_copy))
     assert snapshot(archive_copy) == after_first
-    assert (first.pages, first.reports) == (second.pages, second.reports) == (26, 6)
+    assert (first.pages, first.reports) == (second.pages, second.reports) == (N_PAGES, N_REPORTS)
     assert second.changed == 0  # nothing rewritten: same output, same rows, same timestamps
 
 
@@ -52,7 +53,7 @@ def test_jobs_2_gives_the_same_rows_as_jobs_1(archive_copy, tmp_path):
             conn.execute("UPDATE pages SET extraction_digest = 'stale'")
     one = reextract(str(archive_copy), jobs=1)
     two = reextract(str(other), jobs=2)
-    assert one.changed == two.changed == 26
+    assert one.changed == two.changed == N_PAGES
     a, b = snapshot(archive_copy), snapshot(other)
     strip = lambda rows: [r[:-1] for r in rows]  # noqa: E731 - extracted_at is the run's own time
     assert strip(a["reports"]) == strip(b["reports"])
@@ -73,12 +74,12 @@ def test_a_failing_page_is_recorded_and_the_run_goes_on(archive_copy, monkeypatc
         conn.execute("UPDATE pages SET extraction_digest = 'stale'")
     monkeypatch.setattr(archive.store, "extract_page", flaky)
     result = reextract(str(archive_copy))
-    assert result.errors == 1 and result.pages == 26 and result.reports == 5
+    assert result.errors == 1 and result.pages == N_PAGES and result.reports == N_REPORTS - 1
     db = open_archive(archive_copy)
     assert db.execute("SELECT extract_error FROM pages WHERE extract_error IS NOT NULL").fetchall() == [
         ("ValueError: unparseable table",)]
-    assert db.execute("SELECT count(*) FROM reports").fetchone()[0] == 5
-    assert db.execute("SELECT count(*) FROM pages WHERE body IS NOT NULL").fetchone()[0] == 26  # nothing lost
+    assert db.execute("SELECT count(*) FROM reports").fetchone()[0] == N_REPORTS - 1
+    assert db.execute("SELECT count(*) FROM pages WHERE body IS NOT NULL").fetchone()[0] == N_PAGES  # nothing lost
 
 
 def test_since_limits_the_pages(archive_copy):
@@ -87,7 +88,7 @@ def test_since_limits_the_pages(archive_copy):
 
 def test_cli_summary(archive_copy):
     out = run_cli("reextract", "--db", str(archive_copy), "--jobs", "2").stdout
-    assert out.startswith("re-extracted 26 pages: 6 reports, ")
+    assert out.startswith(f"re-extracted {N_PAGES} pages: {N_REPORTS} reports, ")
     assert "0 extractor errors" in out
 
 

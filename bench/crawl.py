@@ -1,0 +1,79 @@
+"""Crawl throughput, measured against baselines in the same run on the same machine (run by hand).
+
+  .venv/bin/python bench/crawl.py [--pages 5000]
+
+1. `scrapy bench` (Scrapy's own link-following benchmark, default settings)
+2. the reports spider over the scaled portal with a no-op pipeline (ITEM_PIPELINES = {})
+3. the same crawl with archiving and extraction on (the real ArchivePipeline)
+Each in its own process; pages/s = response_received_count / elapsed_time_seconds from Scrapy's
+final stats; peak RSS of the crawling process from wait4().
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS=16",
+        "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16", "-s", "LOG_LEVEL=INFO", "-s", "DEPTH_LIMIT=0"]
+
+
+def run(args: list[str], cwd: Path) -> tuple[str, float]:
+    """Run a command; return its output and its peak RSS in MiB."""
+    proc = subprocess.Popen(args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    out = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed:\n{out[-3000:]}")
+    return out, usage.ru_maxrss / 1024
+
+
+def rate(log: str) -> tuple[int, float]:
+    responses = int(re.findall(r"'response_received_count': (\d+)", log)[-1])
+    elapsed = float(re.findall(r"'elapsed_time_seconds': ([\d.]+)", log)[-1])
+    return responses, elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--pages", type=int, default=5000)
+    args = parser.parse_args()
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        out, rss = run([str(BIN / "scrapy"), "bench", "-s", "CLOSESPIDER_TIMEOUT=15", "-s", "LOG_LEVEL=INFO"], tmp)
+        n, secs = rate(out)
+        results.append(("scrapy bench (baseline)", n, secs, rss))
+
+        portal = subprocess.Popen([sys.executable, "-m", "bench.portal", "--pages", str(args.pages)], cwd=ROOT,
+                                  stdout=subprocess.PIPE, text=True)
+        start_url, n_resources = portal.stdout.readline().split()
+        sites = tmp / "bench.toml"
+        sites.write_text(f'[[site]]\nname = "基准门户"\nstart_urls = ["{start_url}"]\n', encoding="utf-8")
+        try:
+            for label, extra in (("reports spider, no-op pipeline", ["-s", "ITEM_PIPELINES={}"]),
+                                 ("reports spider, archiving + extraction", [])):
+                db = tmp / f"bench-{time.time_ns()}.db"
+                out, rss = run([str(BIN / "scrapy"), "crawl", "reports", "-a", f"sites={sites}",
+                                "-s", f"ARCHIVE_DB={db}", *FAST, *extra], ROOT)
+                n, secs = rate(out)
+                results.append((label, n, secs, rss))
+        finally:
+            portal.kill()
+    base = results[0][1] / results[0][2]
+    print(f"{'run':42} {'pages':>6} {'seconds':>8} {'pages/s':>8} {'vs bench':>8} {'peak RSS':>9}")
+    for label, n, secs, rss in results:
+        print(f"{label:42} {n:6d} {secs:8.1f} {n / secs:8.1f} {n / secs / base:7.0%} {rss:7.0f} MiB")
+    print(f"(scaled portal: {n_resources} resources; {os.cpu_count()} cores)")
+
+
+if __name__ == "__main__":
+    main()

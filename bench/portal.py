@@ -1,0 +1,72 @@
+"""A demo portal scaled up for benchmarks: one generic site, N report pages under paged listings.
+
+`python -m bench.portal --pages 5000 --port 0` prints its start URL and serves until killed. The
+report pages are the demo sites' real report pages (tables and all), each under its own URL and title.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from demo_portal import pages
+from demo_portal.sites import all_sites
+
+PER_LISTING = 20
+
+
+def build(n_pages: int) -> dict[str, bytes]:
+    reports = []
+    for site in all_sites():
+        if site.encoding != "utf-8":
+            continue
+        built = site.build()
+        reports += [built[d.path][0] for d in site.expected_reports()]
+    out: dict[str, bytes] = {}
+    n_listings = -(-n_pages // PER_LISTING)
+    for k in range(n_listings):
+        items = []
+        for i in range(k * PER_LISTING, min(n_pages, (k + 1) * PER_LISTING)):
+            path = f"/art/{i}.html"
+            title = f"第{i}号单位{2015 + i % 10}年政府信息公开工作年度报告"
+            out[path] = reports[i % len(reports)]
+            items.append((path, title, "2021-01-18"))
+        href = lambda n: "/list/index.html" if n == 1 else f"/list/index_{n - 1}.html"  # noqa: E731
+        body = pages.listing(items, pages.pagination_links(k + 1, n_listings, href))
+        out[href(k + 1)] = pages.chrome("基准门户", "年度报告", "年度报告", body).encode("utf-8")
+    out["/robots.txt"] = b"User-agent: *\n"
+    return out
+
+
+def serve(n_pages: int, port: int) -> None:
+    site = build(n_pages)
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self):  # noqa: N802
+            body = site.get(self.path)
+            status = 200 if body is not None else 404
+            body = body if body is not None else b"not found"
+            self.send_response(status)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    httpd.daemon_threads = True
+    print(f"http://127.0.0.1:{httpd.server_address[1]}/list/index.html {len(site)}", flush=True)
+    httpd.serve_forever()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--pages", type=int, default=5000)
+    parser.add_argument("--port", type=int, default=0)
+    args = parser.parse_args()
+    serve(args.pages, args.port)
+    sys.exit(0)
