@@ -6,7 +6,7 @@ import sqlite3
 
 import sqlite_utils
 
-from archive.schema import DDL
+from archive.schema import DDL, VIEWS
 
 
 class ArchiveError(Exception):
@@ -31,7 +31,31 @@ def open_archive(path: str | os.PathLike, *, create: bool = True, readonly: bool
             db.execute("PRAGMA busy_timeout = 10000")
             db.execute("PRAGMA foreign_keys = ON")
             db.executescript(DDL)
+            _migrate(db)
+            db.executescript(VIEWS)
+            _full_text(db)
         db.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.DatabaseError as exc:
         raise ArchiveError(f"{path}: not a usable SQLite archive ({exc})") from exc
     return db
+
+
+# Columns added after a table's first release: an older archive gains them on open.
+_ADDED_COLUMNS = {
+    "reports": {"check_status": str},
+    "crawls": {"summary": str},
+}
+
+
+def _migrate(db: sqlite_utils.Database) -> None:
+    for table, columns in _ADDED_COLUMNS.items():
+        have = set(db[table].columns_dict)
+        for name, kind in columns.items():
+            if name not in have:
+                db[table].add_column(name, kind)
+
+
+def _full_text(db: sqlite_utils.Database) -> None:
+    """FTS5 over page titles and text; the trigram tokenizer splits Chinese (the default does not)."""
+    if "pages_fts" not in db.table_names():
+        db["pages"].enable_fts(["title", "text"], tokenize="trigram", create_triggers=True)

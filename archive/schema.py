@@ -10,7 +10,8 @@ CREATE TABLE IF NOT EXISTS crawls (
     finished TEXT,
     sites TEXT,            -- JSON list of site names
     status TEXT,           -- running | finished | failed
-    stats TEXT             -- JSON: Scrapy stats and per-site counts
+    stats TEXT,            -- JSON: Scrapy stats and per-site counts
+    summary TEXT           -- the human summary printed at the end of the run
 );
 CREATE TABLE IF NOT EXISTS pages (
     id INTEGER PRIMARY KEY,
@@ -69,6 +70,7 @@ CREATE TABLE IF NOT EXISTS reports (
     layout TEXT,
     cell_count INTEGER,
     checks_failed INTEGER,
+    check_status TEXT,             -- failed (any failed) | ok (all ok) | not_assessable (some blank) | none
     warnings TEXT,                 -- JSON list
     extractor_version TEXT,
     extracted_at TEXT
@@ -94,4 +96,32 @@ CREATE TABLE IF NOT EXISTS report_checks (
     rhs
 );
 CREATE INDEX IF NOT EXISTS report_checks_report ON report_checks(report_id);
+"""
+
+VIEWS = """
+-- The newest version of each report page: what the views below count.
+CREATE VIEW IF NOT EXISTS current_reports AS
+SELECT r.*, p.url, p.fetched_at
+FROM reports r JOIN pages p ON p.id = r.page
+WHERE p.id = (SELECT max(id) FROM pages WHERE url = p.url);
+
+CREATE VIEW IF NOT EXISTS report_summary AS
+SELECT r.id AS report_id, r.agency, r.year, r.layout, r.check_status, r.url,
+  max(CASE WHEN c.table_code = 'applications' AND c.row_code = 'new' AND c.col_code = 'total' THEN c.value END) AS new_applications,
+  max(CASE WHEN c.table_code = 'applications' AND c.row_code = 'carried_over' AND c.col_code = 'total' THEN c.value END) AS carried_over,
+  max(CASE WHEN c.table_code = 'applications' AND c.row_code = 'total' AND c.col_code = 'total' THEN c.value END) AS total_handled,
+  max(CASE WHEN c.table_code = 'applications' AND c.row_code = 'granted' AND c.col_code = 'total' THEN c.value END) AS granted,
+  max(CASE WHEN c.table_code = 'applications' AND c.row_code = 'partially_granted' AND c.col_code = 'total' THEN c.value END) AS partially_granted,
+  sum(CASE WHEN c.table_code = 'applications' AND c.row_code LIKE 'denied_%' AND c.col_code = 'total' THEN c.value END) AS denied,
+  max(CASE WHEN c.table_code = 'applications' AND c.row_code = 'carried_forward' AND c.col_code = 'total' THEN c.value END) AS carried_forward,
+  max(CASE WHEN c.table_code = 'review_litigation' AND c.row_code = 'review' AND c.col_code = 'total' THEN c.value END) AS review_total,
+  max(CASE WHEN c.table_code = 'review_litigation' AND c.row_code = 'litigation_direct' AND c.col_code = 'total' THEN c.value END) AS litigation_direct_total,
+  max(CASE WHEN c.table_code = 'review_litigation' AND c.row_code = 'litigation_after_review' AND c.col_code = 'total' THEN c.value END) AS litigation_after_review_total
+FROM current_reports r LEFT JOIN report_cells c ON c.report_id = r.id
+GROUP BY r.id;
+
+CREATE VIEW IF NOT EXISTS page_versions AS
+SELECT url, count(*) AS versions, min(fetched_at) AS first_fetched, max(last_seen_at) AS last_seen,
+  group_concat(id, ',') AS page_ids
+FROM pages GROUP BY url;
 """

@@ -104,6 +104,12 @@ class ChallengeMiddleware:
     # -- the middleware ----------------------------------------------------------------------------
 
     def process_request(self, request: Request):
+        # A page scrapy-playwright renders (meta["playwright"]) takes cookies from its own browser
+        # context, not from Scrapy's jar: _page_init hands it the earned ones as it opens the page.
+        if request.meta.get("playwright") and not request.meta.get("_challenge_page_hook"):
+            request.meta["_challenge_page_hook"] = True
+            request.meta["_challenge_page_init"] = request.meta.get("playwright_page_init_callback")
+            request.meta["playwright_page_init_callback"] = self._page_init
         state = self._origins.get(_origin(request))
         if state is None or not state.generation:
             return None
@@ -113,21 +119,41 @@ class ChallengeMiddleware:
         if generation is not None and generation != state.generation:
             request.cookies = _merge(request.meta.get("_challenge_own_cookies") or [], state.cookies)
             request.meta["_challenge_generation"] = state.generation
-        # A page scrapy-playwright renders (meta["playwright"]) takes cookies from its own browser
-        # context, not from Scrapy's jar: give that context the cookies earned here, as it opens the page.
-        if request.meta.get("playwright") and not request.meta.get("_challenge_page_hook"):
-            request.meta["_challenge_page_hook"] = True
-            request.meta["_challenge_page_init"] = request.meta.get("playwright_page_init_callback")
-            request.meta["playwright_page_init_callback"] = self._page_init
         return None
 
     async def _page_init(self, page, request: Request):
+        """scrapy-playwright's page init callback, for rendered requests: the page's context gets
+        the cookies earned here; a challenge the page meets is recorded (also on a request the page
+        makes itself, e.g. the XHR that fills a JS listing) and not passed in that browser — its
+        reload is answered 204 in the page — but here, once, like any other."""
         state = self._origins.get(_origin(request))
+        request.meta["_challenge_page_generation"] = state.generation if state is not None else 0
         if state is not None and state.browser_cookies:
             await page.context.add_cookies([
                 {k: c[k] for k in ("name", "value", "domain", "path", "expires", "httpOnly", "secure", "sameSite")
                  if k in c} for c in state.browser_cookies])
-            request.meta["_challenge_page_generation"] = state.generation
+        challenged = False
+
+        def on_response(response):
+            nonlocal challenged
+            preq = response.request
+            if preq.frame == page.main_frame and preq.is_navigation_request():
+                if response.status in CHALLENGE_STATUSES:
+                    challenged = True
+            elif response.status in (412, 521):
+                request.meta.setdefault("_challenge_in_page", JSL if response.status == 521 else RUISHU)
+
+        page.on("response", on_response)
+        if state is not None:  # a site that has challenged before: keep the page from passing it itself
+
+            async def route(route):
+                preq = route.request
+                if challenged and preq.is_navigation_request() and preq.frame == page.main_frame:
+                    await route.fulfill(status=204, body="")
+                else:
+                    await route.fallback()
+
+            await page.route("**/*", route)
         callback = request.meta.get("_challenge_page_init")
         if callback:
             from scrapy.utils.misc import load_object
@@ -136,6 +162,13 @@ class ChallengeMiddleware:
 
     async def process_response(self, request: Request, response: Response):
         kind = detect(response.status, response.body, response.headers.getlist(b"Set-Cookie"))
+        if kind is None and request.meta.get("playwright"):
+            if response.status in (412, 521):
+                # The rendered page met the challenge and its browser passed it on its own: the
+                # site's page, under the challenge's status, with cookies Scrapy's jar never saw.
+                kind = JSL if response.status == 521 else RUISHU
+            else:  # the page is the site's, but a request the page made itself was challenged
+                kind = request.meta.get("_challenge_in_page")
         if kind is None:
             return response
         site = self._site(request)
@@ -145,11 +178,11 @@ class ChallengeMiddleware:
         if seen > 3 * self.max_attempts:  # re-issued again and again without a pass of its own
             return self._give_up(request, response, site, kind, f"challenged {seen} times")
         state = self._origins.setdefault(_origin(request), _Origin())
-        if state.generation and not _carries(request, state.cookies):
+        if state.generation and not _current(request, state):
             # Sent before the last pass landed: the cookies it needs exist already.
             return self._reissue(request, state, passes, seen)
         async with state.lock:
-            if state.generation and not _carries(request, state.cookies):
+            if state.generation and not _current(request, state):
                 return self._reissue(request, state, passes, seen)  # a pass landed while we waited
             if self._broken:
                 return self._give_up(request, response, site, kind, self._broken)
@@ -158,7 +191,7 @@ class ChallengeMiddleware:
                                      f"still challenged after {passes} browser passes")
             passes += 1
             try:
-                cookies, ms = await self._pass(request, kind)
+                browser_cookies, ms = await self._pass(request, kind)
             except ChallengeError as exc:
                 self.stats.inc_value(f"govarchive/render_errors/{site}")
                 logger.warning("%s: browser pass %d of %d failed on the %s challenge: %s",
@@ -166,12 +199,16 @@ class ChallengeMiddleware:
                 if self._broken or passes >= self.max_attempts:
                     return self._give_up(request, response, site, kind, str(exc))
                 return self._reissue(request, state, passes, seen)  # challenged again: next pass
-            state.cookies = cookies
+            state.cookies = [_scrapy_cookie(c) for c in browser_cookies]
+            state.browser_cookies = browser_cookies
             state.generation += 1
+        # renders/<site> is also what the spider counts for listings it renders (all browser work of
+        # the site); challenge_renders/<site> counts the challenge passes alone.
         self.stats.inc_value(f"govarchive/renders/{site}")
+        self.stats.inc_value(f"govarchive/challenge_renders/{site}")
         self.stats.inc_value(f"govarchive/render_ms/{site}", ms)
         logger.info("%s: passed the %s challenge in the browser in %d ms (%s)", request.url, kind, ms,
-                    ", ".join(c["name"] for c in cookies) or "no cookies")
+                    ", ".join(c["name"] for c in browser_cookies) or "no cookies")
         return self._reissue(request, state, passes, seen)
 
     def _reissue(self, request: Request, state: _Origin, passes: int, seen: int) -> Request:
@@ -180,7 +217,9 @@ class ChallengeMiddleware:
             own = _verbose(request.cookies)
         new = request.replace(cookies=_merge(own, state.cookies), dont_filter=True)
         new.meta.update(challenge_passes=passes, challenge_seen=seen, _challenge_own_cookies=own,
-                        _challenge_generation=state.generation)
+                        _challenge_generation=state.generation, _challenge_page_generation=None)
+        for key in ("playwright_page", "_challenge_in_page"):
+            new.meta.pop(key, None)
         if not self.cookies_enabled:  # no jar: this request at least carries them
             new.headers["Cookie"] = "; ".join(f"{c['name']}={c['value']}" for c in _merge(own, state.cookies))
         return new
@@ -207,7 +246,8 @@ class ChallengeMiddleware:
 
     async def _pass(self, request: Request, kind: str) -> tuple[list[dict], int]:
         """Load the challenged URL in a fresh browser context until a non-challenge answer lands;
-        the cookies the browser then holds for the URL, and the time it took in ms."""
+        the cookies the browser then holds for the URL (as playwright gives them), and the time it
+        took in ms."""
         browser = await self._get_browser()
         url = request.url if request.method in ("GET", "HEAD") else _page_for(request)
         started = time.monotonic()
@@ -226,7 +266,7 @@ class ChallengeMiddleware:
             except Exception:  # noqa: BLE001 - the browser may be gone already
                 pass
         ms = round((time.monotonic() - started) * 1000)
-        return [_scrapy_cookie(c) for c in cookies], ms
+        return cookies, ms
 
     async def _navigate(self, context, url: str) -> list[dict]:
         landed = False
@@ -358,6 +398,13 @@ def _sent_cookies(request: Request) -> dict[str, str]:
             if sep:
                 sent[name] = value
     return sent
+
+
+def _current(request: Request, state: _Origin) -> bool:
+    """Whether the request went out with the cookies of the last pass (so those are what expired)."""
+    if request.meta.get("playwright"):  # rendered: what _page_init gave the page
+        return request.meta.get("_challenge_page_generation") == state.generation
+    return _carries(request, state.cookies)
 
 
 def _carries(request: Request, cookies: list[dict]) -> bool:

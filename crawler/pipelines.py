@@ -10,6 +10,7 @@ import asyncio
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from scrapy import signals
 
@@ -56,11 +57,7 @@ class ArchivePipeline:
         fetch.method, fetch.rendered = item.method, item.rendered
         page_id, new = insert_version(self.db, fetch)
         if new:
-            if self.pool is not None:
-                future = self.pool.submit(safe_extract, fetch.body, fetch.content_type)
-                extraction, error = await asyncio.wrap_future(future)
-            else:
-                extraction, error = safe_extract(fetch.body, fetch.content_type)
+            extraction, error = await self._extract(fetch)
             with self.db.conn:
                 write_extraction(self.db, page_id, extraction, error)
         stored = stored_state(self.db, page_id, new)
@@ -72,6 +69,16 @@ class ArchivePipeline:
         if stored.error:
             self.stats.inc_value(f"govarchive/extract_errors/{item.site}")
         return item
+
+    async def _extract(self, fetch: Fetch):
+        if self.pool is not None:
+            try:
+                return await asyncio.wrap_future(self.pool.submit(safe_extract, fetch.body, fetch.content_type))
+            except (BrokenProcessPool, RuntimeError) as exc:
+                # Workers could not start (e.g. an unguarded __main__ under spawn): extract inline.
+                self.crawler.spider.logger.warning("extraction workers unavailable (%s); extracting inline", exc)
+                self.pool = None
+        return safe_extract(fetch.body, fetch.content_type)
 
     def spider_closed(self, spider, reason):
         if self.pool is not None:
