@@ -69,6 +69,14 @@ def insert_version(db: sqlite_utils.Database, fetch: Fetch) -> tuple[int, bool]:
     return cursor.lastrowid, True
 
 
+def touch_latest(db: sqlite_utils.Database, table: str, url: str, seen_at: str) -> None:
+    """A 304: the newest stored version of `url` was seen again."""
+    assert table in ("pages", "attachments")
+    with db.conn:
+        db.execute(f"UPDATE {table} SET last_seen_at = ? WHERE id = (SELECT max(id) FROM {table} WHERE url = ?)",
+                   [seen_at, url])
+
+
 def stored_state(db: sqlite_utils.Database, page_id: int, new: bool) -> Stored:
     row = db.execute("SELECT p.is_report, p.extract_error, r.id FROM pages p LEFT JOIN reports r ON r.page = p.id"
                      " WHERE p.id = ?", [page_id]).fetchone()

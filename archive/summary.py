@@ -18,6 +18,8 @@ def crawl_summary(db: sqlite_utils.Database, crawl_id: int) -> dict:
             "site": name,
             "pages": stats.get(f"govarchive/stored/{name}", 0),
             "new_versions": stats.get(f"govarchive/new_versions/{name}", 0),
+            "new_reports": stats.get(f"govarchive/new_reports/{name}", 0),
+            "not_modified": stats.get(f"govarchive/not_modified/{name}", 0),
             "reports": stats.get(f"govarchive/reports/{name}", 0),
             "attachments": stats.get(f"govarchive/attachments_stored/{name}", 0),
             "renders": stats.get(f"govarchive/renders/{name}", 0),
@@ -46,9 +48,17 @@ def format_summary(summary: dict) -> str:
     for s in summary["sites"]:
         errors = ", ".join(f"{k} ×{v}" for k, v in sorted(s["errors_by_kind"].items()))
         lines.append(f"  {s['site']}: {s['pages']} pages, {s['new_versions']} new versions, "
-                     f"{s['reports']} report pages, {s['attachments']} attachments, {s['renders']} browser renders, "
+                     f"{s['reports']} report pages ({s['new_reports']} new), {s['not_modified']} unchanged (304), "
+                     f"{s['attachments']} attachments, {s['renders']} browser renders, "
                      f"{s['errors']} errors" + (f" ({errors})" if errors else ""))
     lines.append(f"report pages found: {len(summary['reports'])}")
     for r in summary["reports"]:
         lines.append(f"  {r['agency']} {r['year']} (layout {r['layout']}): {r['url']}")
     return "\n".join(lines)
+
+
+def store_summary(db: sqlite_utils.Database, crawl_id: int) -> str:
+    text = format_summary(crawl_summary(db, crawl_id))
+    with db.conn:
+        db.execute("UPDATE crawls SET summary = ? WHERE id = ?", [text, crawl_id])
+    return text

@@ -125,7 +125,7 @@ class ChallengeMiddleware:
         """scrapy-playwright's page init callback, for rendered requests: the page's context gets
         the cookies earned here; a challenge the page meets is recorded (also on a request the page
         makes itself, e.g. the XHR that fills a JS listing) and not passed in that browser — its
-        reload is answered 204 in the page — but here, once, like any other."""
+        reload is aborted — but here, once, like any other."""
         state = self._origins.get(_origin(request))
         request.meta["_challenge_page_generation"] = state.generation if state is not None else 0
         if state is not None and state.browser_cookies:
@@ -140,6 +140,7 @@ class ChallengeMiddleware:
             if preq.frame == page.main_frame and preq.is_navigation_request():
                 if response.status in CHALLENGE_STATUSES:
                     challenged = True
+                    request.meta.setdefault("_challenge_in_page", JSL if response.status == 521 else RUISHU)
             elif response.status in (412, 521):
                 request.meta.setdefault("_challenge_in_page", JSL if response.status == 521 else RUISHU)
 
@@ -149,7 +150,7 @@ class ChallengeMiddleware:
             async def route(route):
                 preq = route.request
                 if challenged and preq.is_navigation_request() and preq.frame == page.main_frame:
-                    await route.fulfill(status=204, body="")
+                    await route.abort()  # the challenge's reload
                 else:
                     await route.fallback()
 
@@ -163,12 +164,13 @@ class ChallengeMiddleware:
     async def process_response(self, request: Request, response: Response):
         kind = detect(response.status, response.body, response.headers.getlist(b"Set-Cookie"))
         if kind is None and request.meta.get("playwright"):
-            if response.status in (412, 521):
-                # The rendered page met the challenge and its browser passed it on its own: the
-                # site's page, under the challenge's status, with cookies Scrapy's jar never saw.
+            # A page rendered by scrapy-playwright: its body is the DOM after scripts ran, not what
+            # the server sent. The challenge may be in its status (a browser that passed it on its
+            # own: the site's page, with cookies Scrapy's jar never saw) or only in what _page_init
+            # saw (the page's own navigation, or a request the page made, e.g. the XHR of a JS list).
+            kind = request.meta.get("_challenge_in_page")
+            if kind is None and response.status in (412, 521):
                 kind = JSL if response.status == 521 else RUISHU
-            else:  # the page is the site's, but a request the page made itself was challenged
-                kind = request.meta.get("_challenge_in_page")
         if kind is None:
             return response
         site = self._site(request)

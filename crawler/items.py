@@ -28,3 +28,13 @@ class AttachmentItem:
     headers: dict[str, list[str]]
     body: bytes
     fetched_at: str
+
+
+@dataclass
+class NotModifiedItem:
+    """A conditional request answered 304: the stored version is still current."""
+
+    site: str
+    url: str
+    role: str
+    fetched_at: str

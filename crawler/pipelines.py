@@ -15,9 +15,11 @@ from concurrent.futures.process import BrokenProcessPool
 from scrapy import signals
 
 from archive.db import open_archive
-from archive.store import (Fetch, finish_crawl, insert_version, safe_extract, start_crawl, store_attachment,
+from archive.lock import lock_archive
+from archive.summary import store_summary
+from archive.store import (Fetch, finish_crawl, touch_latest, insert_version, safe_extract, start_crawl, store_attachment,
                            stored_state, write_extraction)
-from crawler.items import AttachmentItem, PageItem
+from crawler.items import AttachmentItem, NotModifiedItem, PageItem
 
 
 class ArchivePipeline:
@@ -39,6 +41,7 @@ class ArchivePipeline:
         return pipeline
 
     def open_spider(self, spider=None):
+        lock_archive(self.path)  # `scrapy crawl` too: one crawl per archive (re-entrant for govarchive crawl)
         self.db = open_archive(self.path)
         names = [s.name for s in getattr(self.crawler.spider, "sites", [])]
         self.crawl_id = start_crawl(self.db, names)
@@ -47,7 +50,11 @@ class ArchivePipeline:
             # spawn: the crawler process runs threads (Twisted, Playwright) that fork would copy badly.
             self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
 
-    async def process_item(self, item: PageItem | AttachmentItem, spider=None):
+    async def process_item(self, item: PageItem | AttachmentItem | NotModifiedItem, spider=None):
+        if isinstance(item, NotModifiedItem):
+            touch_latest(self.db, "attachments" if item.role == "attachment" else "pages", item.url, item.fetched_at)
+            self.stats.inc_value(f"govarchive/stored/{item.site}")
+            return item
         fetch = Fetch(url=item.url, final_url=item.final_url, body=item.body, status=item.status,
                       headers=item.headers, site=item.site, crawl_id=self.crawl_id, fetched_at=item.fetched_at)
         if isinstance(item, AttachmentItem):
@@ -66,6 +73,8 @@ class ArchivePipeline:
             self.stats.inc_value(f"govarchive/new_versions/{item.site}")
         if stored.is_report:
             self.stats.inc_value(f"govarchive/reports/{item.site}")
+            if stored.new:
+                self.stats.inc_value(f"govarchive/new_reports/{item.site}")
         if stored.error:
             self.stats.inc_value(f"govarchive/extract_errors/{item.site}")
         return item
@@ -88,6 +97,7 @@ class ArchivePipeline:
             return
         stats = self.stats.get_stats()
         finish_crawl(self.db, self.crawl_id, "finished" if reason == "finished" else f"stopped: {reason}", stats)
+        store_summary(self.db, self.crawl_id)
         self.db.execute("PRAGMA wal_checkpoint(PASSIVE)")
         self.db.close()
         self.db = None

@@ -24,6 +24,11 @@ RETRY_TIMES = 2
 ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}
 ARCHIVE_DB = "archive.db"
 
+# Re-crawls: detail pages seen less than REFETCH_AFTER seconds ago are not asked for again; older
+# ones are asked for conditionally (304 when unchanged). Listings are always fetched.
+INCREMENTAL_ENABLED = True
+REFETCH_AFTER = 7 * 24 * 3600
+
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 TELNETCONSOLE_ENABLED = False
@@ -57,3 +62,6 @@ DOWNLOADER_MIDDLEWARES = {"crawler.challenge.ChallengeMiddleware": 580}
 CHALLENGE_ENABLED = True
 CHALLENGE_MAX_ATTEMPTS = 3  # browser passes per request before giving up on it
 CHALLENGE_TIMEOUT = 30  # seconds for one browser pass
+
+# Before everything else: a request the archive makes unnecessary is never sent.
+DOWNLOADER_MIDDLEWARES = {"crawler.incremental.IncrementalMiddleware": 50, **DOWNLOADER_MIDDLEWARES}

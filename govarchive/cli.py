@@ -5,6 +5,7 @@ import argparse
 import sys
 
 from archive.db import ArchiveError
+from archive.lock import ArchiveLocked
 from crawler.sites import SitesFileError
 
 
@@ -20,12 +21,16 @@ def _settings_pairs(pairs: list[str]) -> dict:
 
 def cmd_crawl(args) -> int:
     from archive.db import open_archive
-    from archive.summary import crawl_summary, format_summary
+    from archive.summary import crawl_summary
     from govarchive.crawl import run_crawl
 
-    crawl_id = run_crawl(args.sites, args.db, _settings_pairs(args.set))
-    summary = crawl_summary(open_archive(args.db), crawl_id)
-    print(format_summary(summary))
+    overrides = _settings_pairs(args.set)
+    if args.jobdir:
+        overrides["JOBDIR"] = args.jobdir
+    crawl_id = run_crawl(args.sites, args.db, overrides)
+    db = open_archive(args.db)
+    summary = crawl_summary(db, crawl_id)
+    print(db.execute("SELECT summary FROM crawls WHERE id = ?", [crawl_id]).fetchone()[0])
     failed = [s["site"] for s in summary["sites"] if s["pages"] == 0]
     if failed:
         print(f"govarchive: could not crawl: {', '.join(failed)}", file=sys.stderr)
@@ -61,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sites", required=True, help="sites file (TOML)")
     p.add_argument("--db", required=True, help="archive (SQLite file; created if absent)")
     p.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE", help="Scrapy setting")
+    p.add_argument("--jobdir", help="Scrapy JOBDIR: keep the crawl's state there, so an interrupted crawl resumes")
     p.set_defaults(func=cmd_crawl)
 
     p = sub.add_parser("reextract", help="re-run extraction over every stored page")
@@ -87,6 +93,9 @@ def main(argv: list[str] | None = None) -> int:
     except (SitesFileError, ArchiveError) as exc:
         print(f"govarchive: {exc}", file=sys.stderr)
         return 2
+    except ArchiveLocked as exc:
+        print(f"govarchive: {exc}", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":

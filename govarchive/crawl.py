@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 
+from archive.lock import lock_archive
 from crawler.sites import load_sites
 
 
@@ -23,6 +24,7 @@ def run_crawl(sites_file: str, db_path: str, overrides: dict | None = None) -> i
     from crawler.spiders.reports import ReportsSpider
 
     sites = load_sites(sites_file)  # fails here, before the reactor starts, on a bad file
+    lock_archive(db_path)  # and here when another crawl holds the archive
     settings = project_settings({"ARCHIVE_DB": db_path, **(overrides or {})})
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(ReportsSpider)

@@ -10,7 +10,6 @@ DEMO_SETTINGS = {"DOWNLOAD_DELAY": 0.1, "AUTOTHROTTLE_START_DELAY": 0.1, "LOG_LE
 
 def run_demo(db_path: str) -> int:
     from archive.db import open_archive
-    from archive.summary import crawl_summary, format_summary
     from demo_portal.server import DemoPortal
     from govarchive.crawl import run_crawl
 
@@ -18,6 +17,7 @@ def run_demo(db_path: str) -> int:
         sites_file = portal.write_sites_file(Path(tmp) / "demo-sites.toml")
         print(f"demo portal: {len(portal.servers)} sites on 127.0.0.1 ({', '.join(s.origin for s in portal.servers.values())})")
         crawl_id = run_crawl(str(sites_file), db_path, DEMO_SETTINGS)
-    print(format_summary(crawl_summary(open_archive(db_path), crawl_id)))
+    db = open_archive(db_path)
+    print(db.execute("SELECT summary FROM crawls WHERE id = ?", [crawl_id]).fetchone()[0])
     print(f"\narchive: {db_path}\nbrowse it:  .venv/bin/govarchive serve --db {db_path}   (then open http://127.0.0.1:8001/)")
     return 0

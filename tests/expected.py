@@ -38,6 +38,17 @@ EXPECTED_PAGES = {
         "/xxgk/zfxxgknb/202101/t20210111_2560021.html",  # 关于报送…的函 (malformed charset meta)
     },
 }
+# The detail pages among them (the rest are listings, which every crawl fetches again).
+DETAIL_PAGES = {
+    ("jiangbei", "/art/2021/1/18/art_1229138290_3676543.html"), ("jiangbei", "/art/2021/1/5/art_1229138290_3671208.html"),
+    ("huancui", "/zwgk/ndbg/202101/t20210120_2531177.html"), ("huancui", "/zwgk/ndbg/202101/t20210108_2521050.html"),
+    ("huancui", "/zwgk/ndbg/202006/t20200601_2301122.html"),
+    ("yanliang", "/xxgk/gzbg/5fe1a2b3.html"), ("yanliang", "/xxgk/gzbg/5fd0c4e1.html"),
+    ("quzhou", "/art/2024/1/22/art_1229020318_58876121.html"), ("quzhou", "/art/2023/1/18/art_1229020318_58560377.html"),
+    ("quzhou", "/art/2024/1/5/art_1229020318_58861002.html"),
+    ("ningxia", "/xxgk/zfxxgknb/202101/t20210126_2575380.html"), ("ningxia", "/xxgk/zfxxgknb/202001/t20200120_1950321.html"),
+    ("ningxia", "/xxgk/zfxxgknb/202101/t20210111_2560021.html"),
+}
 EXPECTED_REPORTS = {
     ("jiangbei", "/art/2021/1/18/art_1229138290_3676543.html"): ("宁波市江北区应急管理局", 2020),
     ("huancui", "/zwgk/ndbg/202101/t20210120_2531177.html"): ("威海市环翠区应急管理局", 2020),
@@ -58,3 +69,5 @@ RENDERED = {("huancui", p) for p in ("/zwgk/ndbg/index.html", "/zwgk/ndbg/index.
 
 N_PAGES = sum(map(len, EXPECTED_PAGES.values()))
 N_REPORTS = len(EXPECTED_REPORTS)
+ALL_PAGES = {(site, path) for site, paths in EXPECTED_PAGES.items() for path in paths}
+LISTING_PAGES = ALL_PAGES - DETAIL_PAGES

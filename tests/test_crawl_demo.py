@@ -8,7 +8,7 @@ from urllib.parse import unquote
 
 from conftest import crawl
 
-from expected import EXPECTED_ATTACHMENTS, EXPECTED_PAGES, EXPECTED_REPORTS, RENDERED
+from expected import DETAIL_PAGES, EXPECTED_ATTACHMENTS, EXPECTED_PAGES, EXPECTED_REPORTS, LISTING_PAGES, RENDERED
 
 
 def rows(db, sql, params=()):
@@ -108,20 +108,25 @@ def test_summary_names_sites_pages_and_reports(crawled):
 
 
 def test_second_crawl_adds_no_rows(portal, sites_file, crawled, tmp_path):
-    db, _, _ = crawled
-    tables = ("pages", "reports", "report_cells", "report_checks")
+    db = tmp_path / "again.db"
+    with sqlite3.connect(crawled[0]) as src, sqlite3.connect(db) as dst:
+        src.backup(dst)
+    tables = ("pages", "reports", "report_cells", "report_checks", "attachments")
     before = {t: rows(db, f"SELECT * FROM {t} ORDER BY rowid") for t in tables}
-    seen_before = rows(db, "SELECT max(last_seen_at) FROM pages")[0][0]
+    start = len(portal.log)
     crawl(sites_file, db)
     for t in ("reports", "report_cells", "report_checks"):
         assert rows(db, f"SELECT * FROM {t} ORDER BY rowid") == before[t], t
-    after = rows(db, "SELECT * FROM pages ORDER BY rowid")
-    assert len(after) == len(before["pages"])
+    assert len(rows(db, "SELECT * FROM pages")) == len(before["pages"])
+    assert len(rows(db, "SELECT * FROM attachments")) == len(before["attachments"])
     assert rows(db, "SELECT count(*) FROM crawls")[0][0] == 2
+    # Listings were fetched again (and found unchanged); detail pages archived minutes ago were not asked for.
     (second_started,) = rows(db, "SELECT started FROM crawls ORDER BY id DESC LIMIT 1")[0]
-    # Every page was fetched again and recognised as the same version.
-    assert rows(db, "SELECT count(*) FROM pages WHERE last_seen_at < ?", [second_started])[0][0] == 0
-    assert second_started >= seen_before
+    again = {site_path(portal, u) for (u,) in rows(db, "SELECT url FROM pages WHERE last_seen_at >= ?", [second_started])}
+    requested = {(r.site, unquote(r.path)) for r in portal.log[start:]}
+    assert not requested & DETAIL_PAGES
+    assert not [a for a in EXPECTED_ATTACHMENTS if (a[0], a[1]) in requested]
+    assert again == LISTING_PAGES
 
 
 def test_scrapy_crawl_the_scrapy_way(portal, tmp_path):

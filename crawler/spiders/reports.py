@@ -15,7 +15,8 @@ from scrapy.exceptions import IgnoreRequest, UsageError
 
 from crawler import cms
 from crawler.cms import hanweb, trs
-from crawler.items import AttachmentItem, PageItem
+from crawler.incremental import FreshInArchive
+from crawler.items import AttachmentItem, NotModifiedItem, PageItem
 from crawler.links import attachments, discover
 from crawler.sites import Site, load_sites
 
@@ -76,6 +77,9 @@ class ReportsSpider(scrapy.Spider):
     def parse(self, response):
         site = self.sites_by_name[response.meta["site"]]
         role = response.meta["role"]
+        if response.status == 304:
+            yield self._not_modified(site, response)
+            return
         self.crawler.stats.inc_value(f"govarchive/pages/{site.name}")
         if response.meta.get("rendered"):
             self.crawler.stats.inc_value(f"govarchive/renders/{site.name}")
@@ -143,8 +147,15 @@ class ReportsSpider(scrapy.Spider):
         for url in links.files:
             yield self._request(site, url, "attachment", meta={"source_page": base_url})
 
+    def _not_modified(self, site: Site, response) -> NotModifiedItem:
+        self.crawler.stats.inc_value(f"govarchive/not_modified/{site.name}")
+        return NotModifiedItem(site.name, response.request.url, response.meta["role"], _now())
+
     def parse_attachment(self, response):
         site = self.sites_by_name[response.meta["site"]]
+        if response.status == 304:
+            yield self._not_modified(site, response)
+            return
         self.crawler.stats.inc_value(f"govarchive/attachments/{site.name}")
         yield AttachmentItem(
             site=site.name,
@@ -160,6 +171,8 @@ class ReportsSpider(scrapy.Spider):
     def on_error(self, failure):
         request = failure.request
         site = self.sites_by_name.get(request.meta.get("site"))
+        if failure.check(FreshInArchive):
+            return  # counted by the middleware: archived recently, not asked for again
         if failure.check(IgnoreRequest) and not getattr(failure.value, "response", None):
             # robots.txt said no (or a middleware dropped it): polite, not an error
             self.crawler.stats.inc_value(f"govarchive/not_fetched/{request.meta.get('site')}")
