@@ -22,6 +22,7 @@ CREATE TABLE IF NOT EXISTS pages (
     fetched_at TEXT NOT NULL,      -- first fetch of this version (UTC, ISO 8601)
     last_seen_at TEXT NOT NULL,    -- latest fetch that returned the same bytes
     method TEXT NOT NULL DEFAULT 'GET',  -- POST for data-proxy calls
+    request_body BLOB,                   -- the form a POST sent
     rendered INTEGER NOT NULL DEFAULT 0, -- 1: the DOM a browser built, not the bytes served
     status INTEGER,
     headers TEXT,                  -- JSON {name: [values]}

@@ -31,6 +31,7 @@ class Fetch:
     fetched_at: str | None = None
     method: str = "GET"
     rendered: bool = False
+    request_body: bytes | None = None
 
     @property
     def content_type(self) -> str | None:
@@ -60,10 +61,10 @@ def insert_version(db: sqlite_utils.Database, fetch: Fetch) -> tuple[int, bool]:
             db.execute("UPDATE pages SET last_seen_at = ? WHERE id = ?", [now, row[0]])
             return row[0], False
         cursor = db.execute(
-            "INSERT INTO pages (url, final_url, site, crawl_id, fetched_at, last_seen_at, method, rendered, status,"
-            " headers, content_type, sha256, size, body) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO pages (url, final_url, site, crawl_id, fetched_at, last_seen_at, method, request_body,"
+            " rendered, status, headers, content_type, sha256, size, body) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [fetch.url, fetch.final_url or fetch.url, fetch.site, fetch.crawl_id, now, now, fetch.method,
-             int(fetch.rendered), fetch.status,
+             fetch.request_body, int(fetch.rendered), fetch.status,
              json.dumps(fetch.headers, ensure_ascii=False), fetch.content_type, sha, len(fetch.body), fetch.body],
         )
     return cursor.lastrowid, True

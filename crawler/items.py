@@ -16,6 +16,7 @@ class PageItem:
     role: str = "detail"  # listing | proxy | detail
     method: str = "GET"
     rendered: bool = False  # body is the DOM a browser built, not the bytes served
+    request_body: bytes | None = None  # the form of a POST
 
 
 @dataclass

@@ -61,7 +61,7 @@ class ArchivePipeline:
             store_attachment(self.db, fetch, item.source_page)
             self.stats.inc_value(f"govarchive/attachments_stored/{item.site}")
             return item
-        fetch.method, fetch.rendered = item.method, item.rendered
+        fetch.method, fetch.rendered, fetch.request_body = item.method, item.rendered, item.request_body
         page_id, new = insert_version(self.db, fetch)
         if new:
             extraction, error = await self._extract(fetch)

@@ -52,6 +52,14 @@ def cmd_serve(args) -> int:
     return serve(args.db, port=args.port)
 
 
+def cmd_export_warc(args) -> int:
+    from archive.warc import export_warc
+
+    n = export_warc(args.db, args.out)
+    print(f"wrote {n} WARC records to {args.out}")
+    return 0
+
+
 def cmd_demo(args) -> int:
     from govarchive.demo import run_demo
 
@@ -79,6 +87,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", required=True)
     p.add_argument("--port", type=int, default=8001)
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("export-warc", help="write every stored version as WARC request/response records")
+    p.add_argument("--db", required=True)
+    p.add_argument("out", metavar="OUT.warc.gz")
+    p.set_defaults(func=cmd_export_warc)
 
     p = sub.add_parser("demo", help="serve the bundled demo portal, crawl it, extract, summarise")
     p.add_argument("--db", default="demo.db")

@@ -94,6 +94,7 @@ class ReportsSpider(scrapy.Spider):
             role=role,
             method=response.request.method,
             rendered=bool(response.meta.get("rendered")),
+            request_body=response.request.body or None,
         )
         if not isinstance(response, scrapy.http.TextResponse):
             return
