@@ -1,0 +1,99 @@
+"""The archive as a person sees it: `govarchive serve` in real headless Chromium (Debian's).
+
+Screenshots land in artifacts/screenshots/ (git-ignored) for a look after the run.
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from conftest import GOVARCHIVE, ROOT, free_port
+
+SHOTS = ROOT / "artifacts" / "screenshots"
+LAUNCH = {"executable_path": "/usr/bin/chromium", "headless": True,
+          "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                   "--no-first-run", "--disable-sync"]}
+
+
+@pytest.fixture(scope="module")
+def site(crawled):
+    db, _, _ = crawled
+    port = free_port()
+    proc = subprocess.Popen(GOVARCHIVE + ["serve", "--db", str(db), "--port", str(port)], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 30
+    while True:
+        try:
+            urllib.request.urlopen(base + "/-/versions.json", timeout=5)
+            break
+        except (urllib.error.URLError, ConnectionError):
+            assert time.time() < deadline and proc.poll() is None, "datasette did not start"
+            time.sleep(0.2)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(**LAUNCH)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        yield base, Path(db).stem, page
+        browser.close()
+    proc.terminate()
+    proc.wait(10)
+
+
+def visit(page, url: str, shot: str, wait_for: str | None = None):
+    page.goto(url, wait_until="networkidle")
+    if wait_for:
+        page.wait_for_selector(wait_for, timeout=15000)
+    page.screenshot(path=str(SHOTS / f"{shot}.png"), full_page=True)
+    return page.inner_text("body")
+
+
+def test_home_page(site):
+    base, name, page = site
+    text = visit(page, base + "/", "home")
+    assert "政府信息公开工作年度报告 archive" in text and name in text
+
+
+def test_reports_table_with_facets(site):
+    base, name, page = site
+    text = visit(page, f"{base}/{name}/reports", "reports", wait_for=".facet-info")
+    assert "Reports (年度报告)" in text
+    facets = page.inner_text(".facet-results")
+    for facet in ("agency", "year", "layout", "check_status"):
+        assert facet in facets
+    assert "衢州市应急管理局" in facets and "2021" in facets
+
+
+def test_full_text_search_for_a_chinese_term(site):
+    base, name, page = site
+    q = urllib.parse.quote("依申请公开")
+    text = visit(page, f"{base}/{name}/pages?_search={q}", "search")
+    assert "宁波市江北区应急管理局2020年政府信息公开工作年度报告" in text
+    assert "衢州市应急管理局2023年政府信息公开工作年度报告" in text
+    assert "关于报送2020年度政府信息公开工作年度报告的通知" not in text  # the notice does not say it
+
+
+def test_canned_query(site):
+    base, name, page = site
+    text = visit(page, f"{base}/{name}/outcomes_by_agency_year", "outcomes")
+    assert "Outcomes per agency and year" in text
+    assert "衢州市应急管理局" in page.inner_text("table.rows-and-columns")
+
+
+def test_chart_of_new_applications(site):
+    base, name, page = site
+    q = urllib.parse.urlencode({"agency": "衢州市应急管理局"})
+    url = f"{base}/{name}/agency_new_applications?{q}#g.mark=line&g.x_column=year&g.x_type=ordinal&g.y_column=new_applications&g.y_type=quantitative"
+    visit(page, url, "chart", wait_for=".vega-embed svg, .vega-embed canvas")
+    svg_text = page.inner_text(".vega-embed")
+    assert "new_applications" in svg_text and "2022" in svg_text and "2023" in svg_text
+    data = json.loads(urllib.request.urlopen(f"{base}/{name}/agency_new_applications.json?{q}&_shape=array").read())
+    assert data == [{"year": 2022, "new_applications": 3}, {"year": 2023, "new_applications": 1}]
