@@ -9,7 +9,9 @@ STAMP := $(VENV)/.installed
 
 .PHONY: setup demo test bench serve clean
 
-setup: $(STAMP) /usr/bin/chromium
+CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
+
+setup: $(STAMP) /usr/bin/chromium $(CJK_FONT)
 
 # Re-installs only when pyproject.toml changes; a second run reuses the venv.
 $(STAMP): pyproject.toml
@@ -21,6 +23,11 @@ $(STAMP): pyproject.toml
 /usr/bin/chromium:
 	DEBIAN_FRONTEND=noninteractive apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium
+
+# A Chinese font, so that the browser tests' screenshots show text rather than boxes.
+$(CJK_FONT):
+	DEBIAN_FRONTEND=noninteractive apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends fonts-wqy-zenhei
 
 demo: setup
 	$(BIN)/govarchive demo --db $(DB)
