@@ -92,8 +92,16 @@ def test_chart_of_new_applications(site):
     base, name, page = site
     q = urllib.parse.urlencode({"agency": "衢州市应急管理局"})
     url = f"{base}/{name}/agency_new_applications?{q}#g.mark=line&g.x_column=year&g.x_type=ordinal&g.y_column=new_applications&g.y_type=quantitative"
-    visit(page, url, "chart", wait_for=".vega-embed svg, .vega-embed canvas")
-    svg_text = page.inner_text(".vega-embed")
-    assert "new_applications" in svg_text and "2022" in svg_text and "2023" in svg_text
+    text = visit(page, url, "chart", wait_for=".vega-embed canvas")
+    assert "Charting options" in text
+    chosen = page.eval_on_selector_all("select", "els => els.map(e => e.value)")
+    assert "year" in chosen and "new_applications" in chosen
+    assert page.is_checked("input[type=radio][value=line]")
+    # The chart itself is drawn on a canvas: count the pixels that are not background.
+    inked = page.eval_on_selector(".vega-embed canvas", """c => {
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let n = 0; for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0 && (d[i] < 200 || d[i + 1] < 200)) n++;
+        return n; }""")
+    assert inked > 500
     data = json.loads(urllib.request.urlopen(f"{base}/{name}/agency_new_applications.json?{q}&_shape=array").read())
     assert data == [{"year": 2022, "new_applications": 3}, {"year": 2023, "new_applications": 1}]
