@@ -10,6 +10,14 @@ final stats; peak RSS of the crawling process from wait4().
 """
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+# Run as a script, this file's folder would come first on sys.path and `bench/extract.py` would
+# shadow the `extract` package: put the repository root there instead.
+if __name__ == "__main__":
+    sys.path[0] = str(Path(__file__).resolve().parent.parent)
+
 import argparse
 import os
 import re

@@ -45,10 +45,23 @@ def content_root(doc: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
 
 def element_text(el) -> str:
     """Text of an element: blocks on their own lines, table cells separated by tabs."""
+    return texts(el, None)[0]
+
+
+def texts(el, inner) -> tuple[str, str]:
+    """(text of `el`, text of its descendant `inner`) from one walk: a subtree's text is a
+    contiguous stretch of the whole's, so the inner one is cut out of it."""
     out: list[str] = []
-    _walk(el, out)
+    span = [0, 0]
+    _walk(el, out, inner, span)
+    whole = _normalise("".join(out))
+    part = _normalise("".join(out[span[0]:span[1]])) if inner is not None else whole
+    return whole, part
+
+
+def _normalise(raw: str) -> str:
     lines = []
-    for line in "".join(out).split("\n"):
+    for line in raw.split("\n"):
         cells = [_SPACES.sub(" ", c).strip() for c in line.split("\t")]
         line = "\t".join(c for c in cells if c)
         if line:
@@ -56,27 +69,53 @@ def element_text(el) -> str:
     return "\n".join(lines)
 
 
-def _walk(el, out: list[str]) -> None:
+def _walk(el, out: list[str], inner=None, span=None) -> None:
     tag = el.tag if isinstance(el.tag, str) else ""
     if tag in _SKIP or not tag:
-        if el.tail and tag:
-            out.append(el.tail)
-        elif not tag and el.tail:  # comments, processing instructions
+        if el.tail:  # the tail of a comment or a script is still text of the parent
             out.append(el.tail)
         return
+    if el is inner:
+        span[0] = len(out)
     tag = tag.lower().split("}")[-1]
     if tag in _BLOCK:
         out.append("\n")
     if el.text:
         out.append(el.text)
     for child in el:
-        _walk(child, out)
+        _walk(child, out, inner, span)
     if tag in _CELL:
         out.append("\t")
     elif tag in _BLOCK:
         out.append("\n")
+    if el is inner:
+        span[1] = len(out)
     if el.tail:
         out.append(el.tail)
+
+
+def to_simplified_tree(el) -> None:
+    """Convert every text node under `el` to simplified characters, in one opencc call."""
+    from extract.chinese import to_simplified
+
+    nodes = []
+    for node in el.iter():
+        if not isinstance(node.tag, str) or node.tag in _SKIP:
+            if node.tail:
+                nodes.append((node, "tail"))
+            continue
+        if node.text:
+            nodes.append((node, "text"))
+        if node.tail:
+            nodes.append((node, "tail"))
+    if not nodes:
+        return
+    joined = "\x00".join(getattr(n, attr) for n, attr in nodes)
+    converted = to_simplified(joined, threshold=1).split("\x00")
+    if len(converted) != len(nodes):  # never seen; convert node by node rather than misplace text
+        converted = [to_simplified(getattr(n, attr), threshold=1) for n, attr in nodes]
+    for (node, attr), value in zip(nodes, converted):
+        setattr(node, attr, value)
 
 
 def meta_content(doc, name: str) -> str | None:

@@ -20,7 +20,7 @@ class Extraction:
     encoding: str
     is_html: bool
     html: str | None  # the decoded page (None for plain text)
-    text: str  # main text, as served (not converted)
+    text: str  # main text of the content container, in simplified characters
     title: str | None
     metadata: dict[str, str]
     is_report: bool
@@ -63,16 +63,19 @@ def extract_page(body: bytes, content_type: str | None = None) -> Extraction:
     is_html = looks_like_html(body, content_type)
     if is_html:
         doc = html_text.parse_html(decoded)
+        body_el = doc.find("body") if doc.find("body") is not None else doc
         root = html_text.content_root(doc)
-        text = html_text.element_text(root)
-        page_text = html_text.element_text(doc.find("body") if doc.find("body") is not None else doc)
+        if is_traditional(body_el.text_content()):
+            # Labels are matched in simplified characters: convert the tree's text once (the
+            # archive keeps the page as served).
+            html_text.to_simplified_tree(body_el)
+        page_text, simple_text = html_text.texts(body_el, root)
         title = _html_title(doc, root)
     else:
         doc = root = None
-        text = page_text = decoded.replace("\r\n", "\n")
+        page_text = simple_text = to_simplified(decoded.replace("\r\n", "\n"))
         title = None
-    simple_text = to_simplified(text)
-    meta = metadata.parse_metadata(to_simplified(page_text))
+    meta = metadata.parse_metadata(page_text)
     if title is None:
         title = report.title_from_text(simple_text)
     simple_title = to_simplified(title, threshold=1) if title else None
@@ -80,7 +83,7 @@ def extract_page(body: bytes, content_type: str | None = None) -> Extraction:
         encoding=encoding,
         is_html=is_html,
         html=decoded if is_html else None,
-        text=text,
+        text=simple_text,
         title=simple_title,
         metadata=meta,
         is_report=report.is_report(simple_title, simple_text),
@@ -90,9 +93,6 @@ def extract_page(body: bytes, content_type: str | None = None) -> Extraction:
     hints = tuple(h for h in (html_text.meta_content(doc, n) for n in ("ContentSource", "SiteName")) if h) if doc is not None else ()
     result.agency = report.agency_of(simple_title, simple_text, tuple(to_simplified(h, threshold=1) for h in hints))
     result.year = report.year_of(simple_title, simple_text)
-    if root is not None and is_traditional(text):
-        # Table labels are matched in simplified characters; the archive keeps the page as served.
-        root = html_text.content_root(html_text.parse_html(to_simplified(decoded)))
     tables = extract_tables(root, simple_text)
     result.layout = tables.layout
     result.cells = tables.cells
