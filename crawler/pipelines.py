@@ -32,6 +32,9 @@ class ArchivePipeline:
         self.pool = None
         self.db = None
         self.crawl_id = None
+        self.pending: set[asyncio.Future] = set()
+        # Pages in extraction at once: enough to keep every worker busy, few enough to bound memory.
+        self.max_pending = 8 * max(1, self.workers)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -63,21 +66,33 @@ class ArchivePipeline:
             return item
         fetch.method, fetch.rendered, fetch.request_body = item.method, item.rendered, item.request_body
         page_id, new = insert_version(self.db, fetch)
-        if new:
-            extraction, error = await self._extract(fetch)
-            with self.db.conn:
-                write_extraction(self.db, page_id, extraction, error)
-        stored = stored_state(self.db, page_id, new)
         self.stats.inc_value(f"govarchive/stored/{item.site}")
-        if stored.new:
-            self.stats.inc_value(f"govarchive/new_versions/{item.site}")
-        if stored.is_report:
-            self.stats.inc_value(f"govarchive/reports/{item.site}")
-            if stored.new:
-                self.stats.inc_value(f"govarchive/new_reports/{item.site}")
-        if stored.error:
-            self.stats.inc_value(f"govarchive/extract_errors/{item.site}")
+        if not new:
+            self._count(item.site, stored_state(self.db, page_id, new))
+            return item
+        # The crawl goes on while the page is extracted; only a full queue makes it wait.
+        while len(self.pending) >= self.max_pending:
+            await asyncio.wait(self.pending, return_when=asyncio.FIRST_COMPLETED)
+        task = asyncio.ensure_future(self._extract_and_write(item.site, page_id, fetch))
+        self.pending.add(task)
+        task.add_done_callback(self.pending.discard)
         return item
+
+    async def _extract_and_write(self, site: str, page_id: int, fetch: Fetch) -> None:
+        extraction, error = await self._extract(fetch)
+        with self.db.conn:
+            write_extraction(self.db, page_id, extraction, error)
+        self._count(site, stored_state(self.db, page_id, True))
+
+    def _count(self, site: str, stored) -> None:
+        if stored.new:
+            self.stats.inc_value(f"govarchive/new_versions/{site}")
+        if stored.is_report:
+            self.stats.inc_value(f"govarchive/reports/{site}")
+            if stored.new:
+                self.stats.inc_value(f"govarchive/new_reports/{site}")
+        if stored.error:
+            self.stats.inc_value(f"govarchive/extract_errors/{site}")
 
     async def _extract(self, fetch: Fetch):
         if self.pool is not None:
@@ -88,6 +103,11 @@ class ArchivePipeline:
                 self.crawler.spider.logger.warning("extraction workers unavailable (%s); extracting inline", exc)
                 self.pool = None
         return safe_extract(fetch.body, fetch.content_type)
+
+    async def close_spider(self, spider=None):
+        # Every page extracted and written before the crawl is summed up.
+        while self.pending:
+            await asyncio.wait(set(self.pending))
 
     def spider_closed(self, spider, reason):
         if self.pool is not None:
