@@ -4,16 +4,38 @@ Entry points (inputs are already in simplified characters; the caller converts):
 - extract_tables_from_text(text) -> TablesResult   flattened text (one cell per line, tabs, pipes …)
 - extract_tables_from_html(root) -> TablesResult   lxml.html element holding the report body
 - extract_tables(root, text)     -> TablesResult   HTML tables when they hold the report, else the text
+
+Both readers turn their input into rows of cells (grid.Row); layout.detect_layout decides the
+format from the labels, place.place maps labels to codes and values to columns.
 """
+from __future__ import annotations
+
 from extract.model import TablesResult
+from extract.tables.grid import Row
+from extract.tables.layout import detect_layout
+from extract.tables.place import place
 
 
-def extract_tables_from_text(text: str) -> TablesResult:  # replaced by the real parser
-    return TablesResult()
+def _result(rows: list[Row]) -> TablesResult:
+    layout, warnings = detect_layout(rows)
+    cells, more = place(rows, layout)
+    if not cells and not more:
+        return TablesResult(layout=None, cells=[], warnings=warnings)
+    return TablesResult(layout=layout, cells=cells, warnings=warnings + more)
+
+
+def extract_tables_from_text(text: str) -> TablesResult:
+    from extract.tables.text_rows import text_rows
+
+    return _result(text_rows(text or ""))
 
 
 def extract_tables_from_html(root) -> TablesResult:
-    return TablesResult()
+    from extract.tables.html_grid import html_rows
+
+    if root is None:
+        return TablesResult()
+    return _result(html_rows(root))
 
 
 def extract_tables(root, text: str) -> TablesResult:

@@ -1,0 +1,169 @@
+"""Flattened text → rows of cells.
+
+Text extracted from pages and attachments reaches us in a few shapes (see demo_portal/seeds):
+one cell per line (blank lines between), tab-indented cells one per line with blank lines between
+rows, tab-separated rows, and `|`-separated rows (leading `|`, cells broken over lines, `||`
+padding). A line holding several cells is a row; lines holding one cell are streamed, and a label
+that follows a value starts a new row.
+"""
+from __future__ import annotations
+
+import re
+
+from extract.tables.grid import GCell, Row
+from extract.values import clean, is_blank, kind
+
+_PIPES_ONLY = re.compile(r"[\s|]+")
+_MD_RULE = re.compile(r":?-{2,}:?")
+_MAX_CONT = 40  # a cell broken over lines: the continuation is a short fragment, never a paragraph
+
+
+def _is_text(cell: GCell) -> bool:
+    return kind(cell.text) == "text"
+
+
+def _indent_mode(lines: list[str]) -> bool:
+    """True when tab lines mostly hold one cell each ('\\tvalue'), as opposed to tab-separated rows."""
+    single = multi = 0
+    for line in lines:
+        if "\t" not in line:
+            continue
+        rest = line.lstrip("\t")
+        if "\t" in rest:
+            multi += 1
+        elif line.startswith("\t") and clean(rest):
+            single += 1
+    return single > multi
+
+
+class _Reader:
+    def __init__(self) -> None:
+        self.rows: list[Row] = []
+        self.stream: list[GCell] = []  # one-cell lines not yet closed into a row
+        self.pipe: list[str] = []  # lines of the pipe row being read
+        self.pipe_line = 0
+        self.pending_break = False  # indent mode: a blank line closes the row on the next cell
+
+    # -- streamed single cells -------------------------------------------------------------
+    def push(self, cell: GCell) -> None:
+        if self.pending_break:
+            self.flush_stream()
+            self.pending_break = False
+        if _is_text(cell) and self._values_after_label():
+            self.flush_stream()
+        self.stream.append(cell)
+
+    def _values_after_label(self) -> bool:
+        """The stream holds values after its last label (or, with no label, any non-blank value)."""
+        for c in reversed(self.stream):
+            if _is_text(c):
+                return c is not self.stream[-1]
+        return any(not is_blank(c.text) for c in self.stream)
+
+    def flush_stream(self) -> None:
+        if self.stream:
+            self.emit(self.stream)
+            self.stream = []
+
+    def emit(self, cells: list[GCell]) -> None:
+        if cells:
+            first = next((c for c in cells if _is_text(c)), cells[0])
+            self.rows.append(Row(cells, f"line {first.line}"))
+
+    def row(self, cells: list[GCell]) -> None:
+        """A line that holds several cells: a row of its own."""
+        self.flush_stream()
+        self.emit(cells)
+
+    # -- pipe rows ---------------------------------------------------------------------------
+    def pipe_open(self) -> bool:
+        """The pipe row so far ends inside a cell (no closing `|`): the next line continues it."""
+        return bool(self.pipe) and not self.pipe[-1].rstrip().endswith("|")
+
+    def pipe_cells(self) -> int:
+        return sum(line.count("|") for line in self.pipe)
+
+    def flush_pipe(self) -> None:
+        if not self.pipe:
+            return
+        s = "\n".join(self.pipe).strip(" \u3000")
+        line, self.pipe = self.pipe_line, []
+        if s == "|":  # one cell per line ending in ` |`, and this cell is empty
+            self.push(GCell("", explicit=True, line=line))
+            return
+        if s.startswith("|"):
+            s = s[1:]
+        if s.endswith("|"):
+            s = s[:-1]
+        # A piece holding a line break is a cell broken over lines: a real (possibly blank) cell.
+        # Blank pieces on the row's last line after its content are the `||` padding.
+        cells = [GCell(clean(p), explicit="\n" in p, line=line) for p in s.split("|")]
+        while cells and not cells[-1].explicit and not cells[-1].text:
+            cells.pop()
+        if not cells or all(_MD_RULE.fullmatch(c.text) or not c.text for c in cells):
+            return
+        if len(cells) == 1:  # one cell per line ending in ` |`
+            cells[0].explicit = True
+            self.push(cells[0])
+        else:
+            self.row(cells)
+
+    def pipe_line_in(self, line: str, lineno: int) -> None:
+        if self.pipe and _PIPES_ONLY.fullmatch(line) and self.pipe_cells() >= 2:
+            self.pipe.append(line)  # cell boundaries broken over lines
+            return
+        if self.pipe_open() and len(line) <= _MAX_CONT:
+            self.pipe.append(line)
+            return
+        self.flush_pipe()
+        self.pipe, self.pipe_line = [line], lineno
+
+
+def text_rows(text: str) -> list[Row]:
+    lines = text.splitlines()
+    indent = _indent_mode(lines)
+    r = _Reader()
+    prev_tab = False  # indent mode: the last non-blank line was a tab-indented cell
+    for lineno, line in enumerate(lines, 1):
+        if "|" in line:
+            r.pipe_line_in(line, lineno)
+            prev_tab = False
+            continue
+        stripped = clean(line)
+        if r.pipe:
+            if stripped and r.pipe_open() and len(stripped) <= _MAX_CONT:
+                r.pipe.append(line)
+                continue
+            r.flush_pipe()
+        if "\t" in line:
+            rest = line.lstrip("\t")
+            if indent and "\t" not in rest and line.startswith("\t"):
+                r.push(GCell(clean(rest), explicit=True, line=lineno))
+                prev_tab = True
+            else:
+                cells = [GCell(clean(f), explicit=False, line=lineno) for f in line.split("\t")]
+                while cells and not cells[-1].text:
+                    cells.pop()
+                if cells:
+                    r.row(cells)
+                prev_tab = False
+            continue
+        if not stripped:
+            if indent:
+                r.pending_break = True
+            continue
+        cell = GCell(stripped, explicit=True, line=lineno)
+        if indent:
+            last = r.stream[-1] if r.stream else None
+            if (prev_tab and last is not None and _is_text(last) and len(stripped) <= 12
+                    and not any(ch.isdigit() for ch in stripped)):
+                last.text += stripped  # a label broken over lines: （三）不予 / 公开
+                r.pending_break = False
+                continue
+            r.flush_stream()
+            r.pending_break = False
+            prev_tab = False
+        r.push(cell)
+    r.flush_pipe()
+    r.flush_stream()
+    return r.rows
