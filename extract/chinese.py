@@ -5,6 +5,7 @@ first looks for characters that exist only in traditional script.
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 # Frequent characters of government prose that are traditional-only (simplified forms differ).
@@ -15,15 +16,13 @@ _TRADITIONAL_ONLY = frozenset(
 )
 
 
+_TRADITIONAL_RE = re.compile("[" + "".join(sorted(_TRADITIONAL_ONLY)) + "]")
+
+
 def is_traditional(text: str, sample: int = 20000, threshold: int = 3) -> bool:
     """True when the text holds at least `threshold` traditional-only characters in its first `sample`."""
-    hits = 0
-    for ch in text[:sample]:
-        if ch in _TRADITIONAL_ONLY:
-            hits += 1
-            if hits >= threshold:
-                return True
-    return False
+    hits = _TRADITIONAL_RE.finditer(text, 0, sample)
+    return all(next(hits, None) is not None for _ in range(threshold))
 
 
 @lru_cache(maxsize=1)

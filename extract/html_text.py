@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 
-import lxml.html
 from lxml import etree
 
 # Where CMSs put an article body, most specific first (reference/portals.md).
@@ -21,24 +20,33 @@ _BLOCK = frozenset(
 )
 _CELL = frozenset(("td", "th"))
 _SKIP = frozenset(("script", "style", "noscript", "template", "head", "select", "option"))
-_SPACES = re.compile(r"[ \t\u00a0\u2002\u2003\u3000]+")
+_SPACES = re.compile(r"[ \u00a0\u2002\u2003\u3000\f\v]+")
 
 
-def parse_html(text: str) -> lxml.html.HtmlElement:
+# Plain etree elements: lxml.html's element classes cost a Python lookup on every node visited.
+_PARSER = etree.HTMLParser(recover=True)
+
+
+def parse_html(text: str):
     # lxml refuses str input that carries an XML encoding declaration.
     text = re.sub(r"^\s*<\?xml[^>]*>", "", text)
     try:
-        return lxml.html.document_fromstring(text or "<html></html>")
+        root = etree.fromstring(text, _PARSER) if text.strip() else None
     except (etree.ParserError, ValueError):
-        return lxml.html.document_fromstring("<html></html>")
+        root = None
+    return root if root is not None else etree.fromstring("<html><body></body></html>", _PARSER)
 
 
-def content_root(doc: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+def text_content(el) -> str:
+    return "".join(el.itertext())
+
+
+def content_root(doc):
     """The element that holds the article: a known CMS container, else the one with the most text."""
     for xp in CONTENT_XPATHS:
         found = doc.xpath(xp)
         if found:
-            return max(found, key=lambda e: len(e.text_content()))
+            return max(found, key=lambda e: len(text_content(e)))
     body = doc.find("body")
     return body if body is not None else doc
 
@@ -59,14 +67,19 @@ def texts(el, inner) -> tuple[str, str]:
     return whole, part
 
 
+_AROUND_BREAKS = re.compile(r" *([\t\n]) *")
+_TAB_RUNS = re.compile(r"\t{2,}")
+_EDGE_TABS = re.compile(r"^\t|\t$", re.M)
+_NEWLINE_RUNS = re.compile(r"\n{2,}")
+
+
 def _normalise(raw: str) -> str:
-    lines = []
-    for line in raw.split("\n"):
-        cells = [_SPACES.sub(" ", c).strip() for c in line.split("\t")]
-        line = "\t".join(c for c in cells if c)
-        if line:
-            lines.append(line)
-    return "\n".join(lines)
+    """Spaces folded, no empty cells, no empty lines (all in C: this runs over every page)."""
+    text = _SPACES.sub(" ", raw.replace("\r", ""))
+    text = _AROUND_BREAKS.sub(r"\1", text)
+    text = _TAB_RUNS.sub("\t", text)
+    text = _EDGE_TABS.sub("", text)
+    return _NEWLINE_RUNS.sub("\n", text).strip("\n ")
 
 
 def _walk(el, out: list[str], inner=None, span=None) -> None:

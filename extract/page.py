@@ -65,7 +65,7 @@ def extract_page(body: bytes, content_type: str | None = None) -> Extraction:
         doc = html_text.parse_html(decoded)
         body_el = doc.find("body") if doc.find("body") is not None else doc
         root = html_text.content_root(doc)
-        if is_traditional(body_el.text_content()):
+        if is_traditional(html_text.text_content(body_el)):
             # Labels are matched in simplified characters: convert the tree's text once (the
             # archive keeps the page as served).
             html_text.to_simplified_tree(body_el)
@@ -110,7 +110,7 @@ def _html_title(doc, root) -> str | None:
             return report.squeeze(value)
     for xp in (".//h1", "//h1", "//*[contains(@class,'title')][not(self::title)]"):
         for el in (root.xpath(xp) if xp.startswith(".") else doc.xpath(xp)):
-            t = report.squeeze(el.text_content())
+            t = report.squeeze(html_text.text_content(el))
             if 4 <= len(t) <= 80:
                 return t
     t = doc.findtext(".//title")

@@ -20,10 +20,9 @@ _MAX_SPAN = 60  # Word sometimes writes absurd spans; the national tables have 1
 
 
 def _tag(el) -> str:
+    # libxml2's HTML parser lowercases tag names and knows no namespaces: no normalising needed.
     tag = el.tag
-    if not isinstance(tag, str):
-        return ""
-    return tag.rsplit("}", 1)[-1].lower()
+    return tag if isinstance(tag, str) else ""
 
 
 def cell_text(el) -> str:
