@@ -95,3 +95,34 @@ def test_cli_summary(archive_copy):
 def test_cli_missing_archive(tmp_path):
     result = run_cli("reextract", "--db", str(tmp_path / "none.db"), check=False)
     assert result.returncode == 2 and f"{tmp_path / 'none.db'}: no such archive" in result.stderr
+
+
+def test_progress_bar_on_a_terminal(archive_copy):
+    """On a terminal (a pty here, 100 columns) reextract draws a progress bar; piped, it does not."""
+    import fcntl
+    import os
+    import pty
+    import struct
+    import termios
+
+    from conftest import GOVARCHIVE, ROOT
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the CLI on the pty, 30 rows by 100 columns
+        fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+        os.chdir(ROOT)
+        os.execv(GOVARCHIVE[0], GOVARCHIVE + ["reextract", "--db", str(archive_copy)])
+    out = b""
+    while True:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    text = out.decode("utf-8", "replace")
+    assert "reextract: 100%" in text and f"{N_PAGES}/{N_PAGES}" in text
+    assert "reextract:" not in run_cli("reextract", "--db", str(archive_copy)).stderr
