@@ -67,7 +67,8 @@ def texts(el, inner) -> tuple[str, str]:
     return whole, part
 
 
-_AROUND_BREAKS = re.compile(r" *([\t\n]) *")
+_BEFORE_BREAK = re.compile(r" +(?=[\t\n])")
+_AFTER_BREAK = re.compile(r"(?<=[\t\n]) +")
 _TAB_RUNS = re.compile(r"\t{2,}")
 _EDGE_TABS = re.compile(r"^\t|\t$", re.M)
 _NEWLINE_RUNS = re.compile(r"\n{2,}")
@@ -76,7 +77,7 @@ _NEWLINE_RUNS = re.compile(r"\n{2,}")
 def _normalise(raw: str) -> str:
     """Spaces folded, no empty cells, no empty lines (all in C: this runs over every page)."""
     text = _SPACES.sub(" ", raw.replace("\r", ""))
-    text = _AROUND_BREAKS.sub(r"\1", text)
+    text = _AFTER_BREAK.sub("", _BEFORE_BREAK.sub("", text))  # plain "" replacements: no template per match
     text = _TAB_RUNS.sub("\t", text)
     text = _EDGE_TABS.sub("", text)
     return _NEWLINE_RUNS.sub("\n", text).strip("\n ")

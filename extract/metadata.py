@@ -55,7 +55,7 @@ def parse_metadata(text: str) -> dict[str, str]:
     found: dict[str, str] = {}
     matches = list(_LABEL_RE.finditer(text))
     for i, m in enumerate(matches):
-        key = next((k.rsplit("_", 1)[0] for k, v in m.groupdict().items() if v), None)
+        key = m.lastgroup.rsplit("_", 1)[0] if m.lastgroup else None  # only key labels are named groups
         if key is None or key in found:
             continue
         end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
