@@ -17,23 +17,37 @@ Position (DOWNLOADER_MIDDLEWARES, see crawler/settings.py): 580, i.e.
   reach the jar.
 
 One browser per crawl, launched at the first challenge and closed at spider_closed; one fresh
-browser context per pass (no stale cookies), closed right after. One pass at a time per origin:
-requests challenged while a pass runs, or sent before the last pass landed, wait and are re-issued
-with the cookies it earned instead of rendering again, so there is one pass per cookie lifetime.
-At most CHALLENGE_MAX_ATTEMPTS passes per request; then it gives up with an error logged, stat
-`govarchive/challenge_failures/<site>`, and the challenge answer goes on (HttpError in the spider).
+browser context per pass (no stale cookies), closed right after. In the pass the browser asks for
+the challenged URL and what the challenge page needs (scripts, XHR, its reload), nothing else; the
+page it lands on is read to its end but handed to the renderer empty (DevTools Fetch domain:
+Chromium only), so the site's page loads no css, images, iframes or favicon in the browser.
+One pass at a time per origin: requests challenged while a pass runs, or sent before the last pass
+landed, wait and are re-issued with the cookies it earned instead of rendering again, so there is
+one pass per cookie lifetime. At most CHALLENGE_MAX_ATTEMPTS passes per request; then it gives up
+with an error logged, stat `govarchive/challenge_failures/<site>`, and the challenge answer goes on
+(HttpError in the spider). A challenge met by a POST (the Hanweb data proxy) is passed on the page
+that posted it (its Referer).
+
+Pages scrapy-playwright renders (meta["playwright"], the JS listings) take cookies from their own
+browser context: a page init callback gives that context the cookies earned here, records a
+challenge the page meets (its document, or its own XHR) and keeps the page from passing it itself
+(its reload is aborted); the request is then handled like any other challenged one.
 
 Settings: CHALLENGE_ENABLED (True), CHALLENGE_MAX_ATTEMPTS (3), CHALLENGE_TIMEOUT (seconds per
 browser pass, 30), CHALLENGE_LAUNCH_OPTIONS (default: PLAYWRIGHT_LAUNCH_OPTIONS).
-Stats, per site (meta["site"]): govarchive/challenges/<site> (challenge answers seen),
-govarchive/renders/<site> (browser passes that landed), govarchive/render_ms/<site> (their total
-time), govarchive/challenge_failures/<site> (requests given up).
+Stats, per site (meta["site"]; robots.txt: the site of the host): govarchive/challenges/<site>
+(challenged answers seen), govarchive/challenge_renders/<site> (browser passes that landed; they
+are also added to govarchive/renders/<site>, which the spider counts for the listings it renders),
+govarchive/render_ms/<site> (their total time), govarchive/render_errors/<site> (passes that
+failed), govarchive/challenge_failures/<site> (requests given up).
 """
 from __future__ import annotations
 
 import asyncio
+import base64
 import logging
 import time
+import weakref
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -47,7 +61,10 @@ logger = logging.getLogger(__name__)
 RUISHU, JSL = "瑞数", "加速乐"
 CHALLENGE_STATUSES = (202, 412, 521)
 _MAX_HOPS = 5  # challenge pages one browser pass may go through before it counts as failed
-_SUBRESOURCES_ALLOWED = ("document", "script", "xhr", "fetch")  # what a challenge page may need
+_SUBRESOURCES_ALLOWED = ("Document", "Script", "XHR", "Fetch")  # what a challenge page may need (CDP names)
+# What the renderer gets instead of the site's page once a pass lands (base64): nothing to load, not
+# even the /favicon.ico Chromium would fetch by itself (that request escapes the Fetch domain).
+_EMPTY_PAGE = base64.b64encode(b'<!DOCTYPE html><html><head><link rel="icon" href="data:,"></head></html>').decode()
 
 
 def detect(status: int, body: bytes, set_cookies=()) -> str | None:
@@ -96,6 +113,7 @@ class ChallengeMiddleware:
         self._launch_lock = asyncio.Lock()
         self._broken: str | None = None  # the browser cannot start: no further attempts
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+        _INSTANCES.add(self)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -109,7 +127,7 @@ class ChallengeMiddleware:
         if request.meta.get("playwright") and not request.meta.get("_challenge_page_hook"):
             request.meta["_challenge_page_hook"] = True
             request.meta["_challenge_page_init"] = request.meta.get("playwright_page_init_callback")
-            request.meta["playwright_page_init_callback"] = self._page_init
+            request.meta["playwright_page_init_callback"] = "crawler.challenge.page_init"  # by name: JOBDIR
         state = self._origins.get(_origin(request))
         if state is None or not state.generation:
             return None
@@ -132,27 +150,28 @@ class ChallengeMiddleware:
             await page.context.add_cookies([
                 {k: c[k] for k in ("name", "value", "domain", "path", "expires", "httpOnly", "secure", "sameSite")
                  if k in c} for c in state.browser_cookies])
-        challenged = False
 
         def on_response(response):
-            nonlocal challenged
             preq = response.request
             if preq.frame == page.main_frame and preq.is_navigation_request():
                 if response.status in CHALLENGE_STATUSES:
-                    challenged = True
                     request.meta.setdefault("_challenge_in_page", JSL if response.status == 521 else RUISHU)
             elif response.status in (412, 521):
                 request.meta.setdefault("_challenge_in_page", JSL if response.status == 521 else RUISHU)
 
         page.on("response", on_response)
         if state is not None:  # a site that has challenged before: keep the page from passing it itself
+            documents: list = []
 
             async def route(route):
                 preq = route.request
-                if challenged and preq.is_navigation_request() and preq.frame == page.main_frame:
-                    await route.abort()  # the challenge's reload
-                else:
-                    await route.fallback()
+                if preq.is_navigation_request():
+                    if documents:
+                        answer = await documents[-1].response()
+                        if answer is not None and answer.status in CHALLENGE_STATUSES:
+                            return await route.abort()  # the challenge's reload
+                    documents.append(preq)
+                await route.fallback()
 
             await page.route("**/*", route)
         callback = request.meta.get("_challenge_page_init")
@@ -271,45 +290,59 @@ class ChallengeMiddleware:
         return cookies, ms
 
     async def _navigate(self, context, url: str) -> list[dict]:
-        landed = False
-        navigations: asyncio.Queue = asyncio.Queue()
-
-        async def route(route):
-            # Only what a challenge page may need; nothing at all once the site's page has landed.
-            if landed or route.request.resource_type not in _SUBRESOURCES_ALLOWED:
-                await route.abort()
-            else:
-                await route.continue_()
-
-        await context.route("**/*", route)
+        """Let the page pass the challenge, with the browser's own network stack, seeing every
+        request through the DevTools Fetch domain (Playwright's routing misses some, e.g. an iframe's
+        first request): the challenge pages get the documents, scripts and XHR they ask for, nothing
+        else (no css, images, favicon); the page that lands is read to its end and handed to the
+        renderer as an empty document, so the site's page loads nothing in the browser."""
         page = await context.new_page()
+        cdp = await context.new_cdp_session(page)
+        landed: asyncio.Future = asyncio.get_running_loop().create_future()
+        seen = {"main": None, "on_challenge": True, "hops": 0}
 
-        def on_response(response):
-            nonlocal landed
-            if response.request.frame == page.main_frame and response.request.is_navigation_request():
-                if response.status not in CHALLENGE_STATUSES:
-                    landed = True
-                navigations.put_nowait(response)
+        async def paused(event):
+            rid, kind, frame = event["requestId"], event.get("resourceType"), event.get("frameId")
+            try:
+                if "responseStatusCode" not in event and "responseErrorReason" not in event:  # request stage
+                    if seen["main"] is None and kind == "Document":
+                        seen["main"] = frame  # the challenged URL, in the main frame
+                        allowed = True
+                    else:
+                        allowed = seen["on_challenge"] and kind in _SUBRESOURCES_ALLOWED
+                    if allowed:
+                        await cdp.send("Fetch.continueRequest", {"requestId": rid})
+                    else:
+                        await cdp.send("Fetch.failRequest", {"requestId": rid, "errorReason": "BlockedByClient"})
+                    return
+                status = event.get("responseStatusCode") or 0
+                if frame == seen["main"] and event.get("responseErrorReason") and not landed.done():
+                    landed.set_exception(ChallengeError(f"network error: {event['responseErrorReason']}"))
+                if frame != seen["main"] or status in CHALLENGE_STATUSES or 300 <= status < 400 or not status:
+                    if frame == seen["main"] and status in CHALLENGE_STATUSES:
+                        seen["hops"] += 1
+                        if seen["hops"] > _MAX_HOPS and not landed.done():
+                            landed.set_exception(ChallengeError(f"still challenged after {_MAX_HOPS} pages in the browser"))
+                    await cdp.send("Fetch.continueRequest", {"requestId": rid})  # a challenge page, a redirect
+                    return
+                seen["on_challenge"] = False  # the site's page: from here on the browser asks for nothing
+                await cdp.send("Fetch.getResponseBody", {"requestId": rid})  # to its end, as a browser would
+                headers = [h for h in event.get("responseHeaders") or ()
+                           if h["name"].lower() not in ("content-length", "content-encoding", "transfer-encoding")]
+                await cdp.send("Fetch.fulfillRequest", {"requestId": rid, "responseCode": status,
+                                                        "responseHeaders": headers, "body": _EMPTY_PAGE})
+                if not landed.done():
+                    landed.set_result(event["request"]["url"])
+            except Exception as exc:  # noqa: BLE001 - the context may be closing
+                logger.debug("challenge browser: %s on %s", exc, event.get("request", {}).get("url"))
 
-        page.on("response", on_response)
+        cdp.on("Fetch.requestPaused", lambda event: asyncio.ensure_future(paused(event)))
+        await cdp.send("Fetch.enable", {"patterns": [
+            {"urlPattern": "*", "requestStage": "Request"},
+            {"urlPattern": "*", "resourceType": "Document", "requestStage": "Response"},
+        ]})
         await page.goto(url, wait_until="commit")
-        hops = 0
-        while True:
-            response = await navigations.get()
-            if response.status in CHALLENGE_STATUSES:
-                try:  # the page may have moved on already: its body is then gone
-                    body = await response.body()
-                    set_cookies = await response.header_values("set-cookie")
-                except Exception:  # noqa: BLE001
-                    body, set_cookies = None, ()
-                if body is None or detect(response.status, body, set_cookies):
-                    hops += 1
-                    if hops > _MAX_HOPS:
-                        raise ChallengeError(f"still challenged after {hops} pages in the browser")
-                    continue
-                landed = True
-            await response.finished()  # the whole page, before the context goes away
-            return await context.cookies([url, response.url])
+        landed_url = await landed
+        return await context.cookies([url, landed_url])
 
     async def _get_browser(self):
         async with self._launch_lock:
@@ -346,6 +379,24 @@ class ChallengeMiddleware:
                 await playwright.stop()
         except Exception:  # noqa: BLE001
             logger.debug("stopping playwright failed", exc_info=True)
+
+
+_INSTANCES: "weakref.WeakSet[ChallengeMiddleware]" = weakref.WeakSet()
+
+
+async def page_init(page, request: Request):
+    """scrapy-playwright's page init callback for rendered requests, named in their meta (a bound
+    method would make them unserializable for a JOBDIR's disk queues): the middleware of the crawl
+    (the one that knows the request's origin, if several crawls share the process) does the work."""
+    live = list(_INSTANCES)
+    origin = _origin(request)
+    middleware = next((m for m in live if origin in m._origins), live[-1] if live else None)
+    if middleware is not None:
+        await middleware._page_init(page, request)
+    elif request.meta.get("_challenge_page_init"):
+        from scrapy.utils.misc import load_object
+
+        await load_object(request.meta["_challenge_page_init"])(page, request)
 
 
 # -- cookies ---------------------------------------------------------------------------------------
