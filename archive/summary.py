@@ -23,6 +23,7 @@ def crawl_summary(db: sqlite_utils.Database, crawl_id: int) -> dict:
             "reports": stats.get(f"govarchive/reports/{name}", 0),
             "attachments": stats.get(f"govarchive/attachments_stored/{name}", 0),
             "renders": stats.get(f"govarchive/renders/{name}", 0),
+            "challenges_passed": stats.get(f"govarchive/challenge_renders/{name}", 0),
             "errors": sum(v for k, v in stats.items() if k.startswith(f"govarchive/errors/{name}/")),
             "errors_by_kind": {k.rsplit("/", 1)[1]: v for k, v in stats.items()
                                if k.startswith(f"govarchive/errors/{name}/")},
@@ -49,7 +50,8 @@ def format_summary(summary: dict) -> str:
         errors = ", ".join(f"{k} ×{v}" for k, v in sorted(s["errors_by_kind"].items()))
         lines.append(f"  {s['site']}: {s['pages']} pages, {s['new_versions']} new versions, "
                      f"{s['reports']} report pages ({s['new_reports']} new), {s['not_modified']} unchanged (304), "
-                     f"{s['attachments']} attachments, {s['renders']} browser renders, "
+                     f"{s['attachments']} attachments, {s['renders']} listings rendered, "
+                     f"{s['challenges_passed']} challenges passed, "
                      f"{s['errors']} errors" + (f" ({errors})" if errors else ""))
     lines.append(f"report pages found: {len(summary['reports'])}")
     for r in summary["reports"]:

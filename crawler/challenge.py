@@ -36,8 +36,8 @@ challenge the page meets (its document, or its own XHR) and keeps the page from 
 Settings: CHALLENGE_ENABLED (True), CHALLENGE_MAX_ATTEMPTS (3), CHALLENGE_TIMEOUT (seconds per
 browser pass, 30), CHALLENGE_LAUNCH_OPTIONS (default: PLAYWRIGHT_LAUNCH_OPTIONS).
 Stats, per site (meta["site"]; robots.txt: the site of the host): govarchive/challenges/<site>
-(challenged answers seen), govarchive/challenge_renders/<site> (browser passes that landed; they
-are also added to govarchive/renders/<site>, which the spider counts for the listings it renders),
+(challenged answers seen), govarchive/challenge_renders/<site> (browser passes that landed;
+govarchive/renders/<site> counts the listings the spider renders),
 govarchive/render_ms/<site> (their total time), govarchive/render_errors/<site> (passes that
 failed), govarchive/challenge_failures/<site> (requests given up).
 """
@@ -223,9 +223,7 @@ class ChallengeMiddleware:
             state.cookies = [_scrapy_cookie(c) for c in browser_cookies]
             state.browser_cookies = browser_cookies
             state.generation += 1
-        # renders/<site> is also what the spider counts for listings it renders (all browser work of
-        # the site); challenge_renders/<site> counts the challenge passes alone.
-        self.stats.inc_value(f"govarchive/renders/{site}")
+        # Apart from renders/<site>, which counts the listings the spider renders.
         self.stats.inc_value(f"govarchive/challenge_renders/{site}")
         self.stats.inc_value(f"govarchive/render_ms/{site}", ms)
         logger.info("%s: passed the %s challenge in the browser in %d ms (%s)", request.url, kind, ms,

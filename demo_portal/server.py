@@ -116,12 +116,21 @@ class SiteServer:
         return Handler
 
 
+def make_guard(spec: tuple[str, int] | None):
+    from demo_portal.waf import JslGuard, RuishuGuard
+
+    if spec is None:
+        return None
+    kind, expire_after = spec
+    return {"ruishu": RuishuGuard, "jsl": JslGuard}[kind](expire_after=expire_after)
+
+
 class DemoPortal:
     """All demo sites, started together: `with DemoPortal() as portal: portal.write_sites_file(path)`."""
 
     def __init__(self, sites: tuple[DemoSite, ...] | None = None):
         self.log: list[LoggedRequest] = []
-        self.servers = {s.key: SiteServer(s, log=self.log) for s in (sites or all_sites())}
+        self.servers = {s.key: SiteServer(s, log=self.log, guard=make_guard(s.guard)) for s in (sites or all_sites())}
 
     def start(self) -> "DemoPortal":
         for server in self.servers.values():

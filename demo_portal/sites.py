@@ -51,6 +51,7 @@ class DemoSite:
     header_charset: bool = True  # whether Content-Type carries the charset
     attachments: dict[str, list[Attachment]] = field(default_factory=dict)  # document path → files
     render: bool = False  # the sites file must say render = true
+    guard: tuple[str, int] | None = None  # anti-bot answer in front of the site: ("ruishu"|"jsl", expire_after)
 
     @property
     def start_path(self) -> str:
@@ -198,7 +199,9 @@ def huancui() -> DemoSite:
         Document("/zwgk/ndbg/202003/t20200302_2201339.html", "环翠区2020年政务公开工作要点", "2020-03-02",
                  _notice("环翠区2020年政务公开工作要点", "环翠区人民政府办公室")),
     ]
+    # 瑞数-style 412 in front of it too; a cookie lasts 12 requests (the rendered pages use 4 each).
     return DemoSite("huancui", name, "威海市环翠区人民政府", "年度报告", col, docs, per_page=2, cms=JsList(), render=True,
+                    guard=("ruishu", 12),
                     attachments={report.path: [Attachment("/uploadfiles/2021/01/hcyj2020ndbg.pdf",
                                                           make_pdf(["Huancui District Emergency Management Bureau",
                                                                     "2020 annual report on government information disclosure"]),
@@ -219,7 +222,9 @@ def yanliang() -> DemoSite:
         Document("/xxgk/gzbg/5fb7aa90.html", "閻良區應急管理局2021年工作要點", "2020-12-28",
                  _traditional(_notice("2021年工作要點", "閻良區應急管理局"))),
     ]
-    return DemoSite("yanliang", name, "西安市閻良區人民政府", "工作報告", col, docs, per_page=2, cms=Generic("list_n"))
+    # 加速乐-style 521 two-step in front of it; a cookie lasts 3 requests, so it is passed more than once.
+    return DemoSite("yanliang", name, "西安市閻良區人民政府", "工作報告", col, docs, per_page=2, cms=Generic("list_n"),
+                    guard=("jsl", 3))
 
 
 QZ_2022_PROSE = (

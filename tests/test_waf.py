@@ -171,8 +171,11 @@ def test_one_browser_pass_per_cookie_lifetime(runs, guard, key):
     else:  # a rendering browser page that meets the challenge may compute a cookie of its own
         assert renders <= run.guard.lifetimes
     assert len(run.guard.expired) >= renders - 1  # each pass but the first replaced a spent cookie
-    # renders/<site> is all browser work of the site: the listing renders of the plain crawl, plus the passes.
-    assert run.stat("renders") == plain.stat("renders") + renders
+    # renders/<site> counts listing renders only (a render the challenge cut short is done again).
+    if key == "quzhou":
+        assert run.stat("renders") == plain.stat("renders") == 0
+    else:
+        assert plain.stat("renders") <= run.stat("renders") <= plain.stat("renders") + len(run.guard.issued)
     assert run.stat("render_ms") > 0
     # Every challenge Scrapy met was seen by the middleware: one per answer on plain HTTP; a rendered
     # page counts once however many of its own requests (css, js, XHR) were challenged.
