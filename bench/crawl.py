@@ -4,7 +4,8 @@
 
 1. `scrapy bench` (Scrapy's own link-following benchmark, default settings)
 2. the reports spider over the scaled portal with a no-op pipeline (ITEM_PIPELINES = {})
-3. the same crawl with archiving and extraction on (the real ArchivePipeline)
+3. the same crawl with archiving and extraction on (the real ArchivePipeline), with 1 and 2
+   extraction workers, and with extraction left to `reextract` (EXTRACT_DURING_CRAWL=False)
 Each in its own process; pages/s = response_received_count / elapsed_time_seconds from Scrapy's
 final stats; peak RSS of the crawling process from wait4().
 """
@@ -68,7 +69,10 @@ def main() -> None:
         sites.write_text(f'[[site]]\nname = "基准门户"\nstart_urls = ["{start_url}"]\n', encoding="utf-8")
         try:
             for label, extra in (("reports spider, no-op pipeline", ["-s", "ITEM_PIPELINES={}"]),
-                                 ("reports spider, archiving + extraction", [])):
+                                 ("archiving + extraction (1 worker)", ["-s", "EXTRACT_WORKERS=1"]),
+                                 ("archiving + extraction (2 workers, default)", []),
+                                 ("archiving, extraction left to reextract", ["-s", "EXTRACT_WORKERS=0",
+                                                                               "-s", "EXTRACT_DURING_CRAWL=False"])):
                 db = tmp / f"bench-{time.time_ns()}.db"
                 out, rss = run([str(BIN / "scrapy"), "crawl", "reports", "-a", f"sites={sites}",
                                 "-s", f"ARCHIVE_DB={db}", *FAST, *extra], ROOT)

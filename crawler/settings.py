@@ -51,7 +51,9 @@ PLAYWRIGHT_LAUNCH_OPTIONS = {
 }
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000
 PLAYWRIGHT_MAX_CONTEXTS = 2
-EXTRACT_WORKERS = None  # extraction processes beside the crawl; None = cores - 1 (at least 1); 0 = inline
+EXTRACT_WORKERS = None  # extraction processes beside the crawl; None = one per core; 0 = inline
+# False: archive raw pages only and extract later with `govarchive reextract --jobs N` (big crawls).
+EXTRACT_DURING_CRAWL = True
 
 # Anti-bot challenges (瑞数 412/202 `$_ts`, 加速乐 521 `__jsl`): passed once in Chromium, then plain
 # HTTP again with the cookies the browser earned (crawler/challenge.py). 580: its process_response
