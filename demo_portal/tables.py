@@ -143,7 +143,6 @@ class TableRenderer:
             self.label("一、本年新收政府信息公开申请数量", colspan=3) + v("new"),
             self.label("二、上年结转政府信息公开申请数量", colspan=3) + v("carried_over"),
         ]
-        other = [("other", "（六）其他处理")] if self.layout == "2019" else _OTHER_2021
         n_results = 2 + len(_DENIED) + len(_UNAVAILABLE) + len(_NOT_PROCESSED) + (1 if self.layout == "2019" else 3) + 1
         for i, (code, _group, label) in enumerate(_RESULT_ROWS_HEAD):
             lead = self.label("三、本年度办理结果", rowspan=n_results, vertical=True) if i == 0 else ""

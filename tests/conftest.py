@@ -1,10 +1,14 @@
 """Shared fixtures: the demo portal on 127.0.0.1 and real crawls of it through the real CLI."""
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -34,6 +38,30 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serving(db: Path):
+    """`govarchive serve` on a free port; yields its base URL once it answers."""
+    port = free_port()
+    proc = subprocess.Popen(GOVARCHIVE + ["serve", "--db", str(db), "--port", str(port)], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 30
+    try:
+        while True:
+            try:
+                urllib.request.urlopen(base + "/-/versions.json", timeout=5)
+                break
+            except (urllib.error.URLError, ConnectionError):
+                if time.time() > deadline or proc.poll() is not None:
+                    proc.kill()
+                    raise AssertionError(f"datasette did not start: {proc.stdout.read().decode()}")
+                time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(10)
 
 
 @pytest.fixture(scope="session")

@@ -5,8 +5,6 @@ Screenshots land in artifacts/screenshots/ (git-ignored) for a look after the ru
 from __future__ import annotations
 
 import json
-import subprocess
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -15,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from conftest import GOVARCHIVE, ROOT, free_port
+from conftest import ROOT, serving
 
 SHOTS = ROOT / "artifacts" / "screenshots"
 LAUNCH = {"executable_path": "/usr/bin/chromium", "headless": True,
@@ -26,26 +24,12 @@ LAUNCH = {"executable_path": "/usr/bin/chromium", "headless": True,
 @pytest.fixture(scope="module")
 def site(crawled):
     db, _, _ = crawled
-    port = free_port()
-    proc = subprocess.Popen(GOVARCHIVE + ["serve", "--db", str(db), "--port", str(port)], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 30
-    while True:
-        try:
-            urllib.request.urlopen(base + "/-/versions.json", timeout=5)
-            break
-        except (urllib.error.URLError, ConnectionError):
-            assert time.time() < deadline and proc.poll() is None, "datasette did not start"
-            time.sleep(0.2)
     SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as pw:
+    with serving(db) as base, sync_playwright() as pw:
         browser = pw.chromium.launch(**LAUNCH)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         yield base, Path(db).stem, page
         browser.close()
-    proc.terminate()
-    proc.wait(10)
 
 
 def visit(page, url: str, shot: str, wait_for: str | None = None):

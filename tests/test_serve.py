@@ -2,14 +2,12 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import time
 import urllib.error
 import urllib.request
 
 import pytest
 
-from conftest import GOVARCHIVE, ROOT, free_port, run_cli
+from conftest import run_cli, serving
 from expected import EXPECTED_REPORTS, N_PAGES
 
 
@@ -21,23 +19,8 @@ def get_json(url: str):
 @pytest.fixture
 def served(crawled):
     db, _, _ = crawled
-    port = free_port()
-    proc = subprocess.Popen(GOVARCHIVE + ["serve", "--db", str(db), "--port", str(port)], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 30
-    while True:
-        try:
-            get_json(base + "/-/versions.json")
-            break
-        except (urllib.error.URLError, ConnectionError):
-            if time.time() > deadline or proc.poll() is not None:
-                proc.kill()
-                raise AssertionError(f"datasette did not start: {proc.stdout.read().decode()}")
-            time.sleep(0.2)
-    yield base, db.stem
-    proc.terminate()
-    proc.wait(10)
+    with serving(db) as base:
+        yield base, db.stem
 
 
 def test_reports_through_the_json_api(served):
