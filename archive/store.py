@@ -50,16 +50,23 @@ class Stored:
     error: str | None = None
 
 
+def _seen_before(db: sqlite_utils.Database, table: str, url: str, sha: str, now: str) -> int | None:
+    """The id of the stored version with these bytes, its last_seen_at moved to now; None if new.
+    The caller holds the transaction."""
+    row = db.execute(f"SELECT id FROM {table} WHERE url = ? AND sha256 = ?", [url, sha]).fetchone()
+    if row:
+        db.execute(f"UPDATE {table} SET last_seen_at = ? WHERE id = ?", [now, row[0]])
+    return row[0] if row else None
+
+
 def insert_version(db: sqlite_utils.Database, fetch: Fetch) -> tuple[int, bool]:
     """Store the raw response (committed): (page id, whether the bytes are a new version of the URL).
     The same bytes at the same URL are one row; only last_seen_at moves."""
     sha = hashlib.sha256(fetch.body).hexdigest()
     now = fetch.fetched_at or utcnow()
     with db.conn:
-        row = db.execute("SELECT id FROM pages WHERE url = ? AND sha256 = ?", [fetch.url, sha]).fetchone()
-        if row:
-            db.execute("UPDATE pages SET last_seen_at = ? WHERE id = ?", [now, row[0]])
-            return row[0], False
+        if (seen := _seen_before(db, "pages", fetch.url, sha, now)) is not None:
+            return seen, False
         cursor = db.execute(
             "INSERT INTO pages (url, final_url, site, crawl_id, fetched_at, last_seen_at, method, request_body,"
             " rendered, status, headers, content_type, sha256, size, body) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -99,10 +106,8 @@ def store_attachment(db: sqlite_utils.Database, fetch: Fetch, source_page: str |
     sha = hashlib.sha256(fetch.body).hexdigest()
     now = fetch.fetched_at or utcnow()
     with db.conn:
-        row = db.execute("SELECT id FROM attachments WHERE url = ? AND sha256 = ?", [fetch.url, sha]).fetchone()
-        if row:
-            db.execute("UPDATE attachments SET last_seen_at = ? WHERE id = ?", [now, row[0]])
-            return row[0], False
+        if (seen := _seen_before(db, "attachments", fetch.url, sha, now)) is not None:
+            return seen, False
         page = db.execute("SELECT id FROM pages WHERE url = ? ORDER BY id DESC LIMIT 1", [source_page]).fetchone()
         cursor = db.execute(
             "INSERT INTO attachments (url, final_url, site, source_page, page_id, crawl_id, fetched_at, last_seen_at,"
