@@ -51,13 +51,9 @@ def content_root(doc):
     return body if body is not None else doc
 
 
-def element_text(el) -> str:
-    """Text of an element: blocks on their own lines, table cells separated by tabs."""
-    return texts(el, None)[0]
-
-
 def texts(el, inner) -> tuple[str, str]:
-    """(text of `el`, text of its descendant `inner`) from one walk: a subtree's text is a
+    """(text of `el`, text of its descendant `inner`) from one walk, blocks on their own lines and
+    table cells separated by tabs: a subtree's text is a
     contiguous stretch of the whole's, so the inner one is cut out of it."""
     out: list[str] = []
     span = [0, 0]

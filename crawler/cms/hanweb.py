@@ -19,7 +19,6 @@ _NEXTGROUP = re.compile(r"<nextgroup>\s*<!\[CDATA\[(.*?)\]\]>\s*</nextgroup>", r
 _HREF = re.compile(r"""href\s*=\s*["']([^"']+)["']""", re.I)
 _NUM = {key: re.compile(rf"""\b{key}\s*[:=]\s*['"]?(\d+)""") for key in ("totalRecord", "perPage", "groupSize")}
 _PROXY_URL = re.compile(r"""proxyUrl\s*[:=]\s*['"]([^'"]+)['"]""")
-_TOTAL_XML = re.compile(r"<totalrecord>\s*(\d+)\s*</totalrecord>", re.I)
 
 
 @dataclass(frozen=True)
@@ -76,11 +75,6 @@ def proxy_calls(column: Column, proxy_url: str) -> list[tuple[str, str]]:
 
 def default_proxy(page_url: str, older: bool = False) -> str:
     return urljoin(page_url, PROXY_PATHS[1 if older else 0])
-
-
-def total_in_answer(text: str) -> int | None:
-    m = _TOTAL_XML.search(text)
-    return int(m.group(1)) if m else None
 
 
 HEADERS = {
