@@ -1,4 +1,9 @@
-"""Opening an archive: a SQLite file in WAL mode with the schema in place."""
+"""Opening an archive: a SQLite file in WAL mode with the schema in place.
+
+`check_archive` judges a path before any work starts (before Scrapy, before a lock file): a
+missing directory, a file that is not SQLite, a SQLite file of another program, a read-only file or
+directory, or an archive written by a newer schema is refused with one line naming the path.
+"""
 from __future__ import annotations
 
 import os
@@ -6,20 +11,67 @@ import sqlite3
 
 import sqlite_utils
 
-from archive.schema import DDL, VIEWS
+from archive.schema import DDL, SCHEMA_VERSION, VIEWS
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 class ArchiveError(Exception):
     """An archive that cannot be opened or used; the message names the file."""
 
 
-def open_archive(path: str | os.PathLike, *, create: bool = True, readonly: bool = False) -> sqlite_utils.Database:
+def check_archive(path: str | os.PathLike, *, write: bool, must_exist: bool) -> None:
+    """Raise ArchiveError unless `path` can serve as an archive.
+
+    write: the command will write to it (the file and its directory must be writable: WAL mode
+    creates `-wal` and `-shm` files beside it). must_exist: an absent or empty file is refused
+    (reextract, serve, export); otherwise a crawl creates it.
+    """
     path = os.fspath(path)
-    if not create and not os.path.exists(path):
-        raise ArchiveError(f"{path}: no such archive")
     parent = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(parent):
         raise ArchiveError(f"{path}: directory {parent} does not exist")
+    if not os.path.exists(path):
+        if must_exist:
+            raise ArchiveError(f"{path}: no such archive")
+        if write and not os.access(parent, os.W_OK):
+            raise ArchiveError(f"{path}: directory {parent} is not writable")
+        return
+    if os.path.isdir(path):
+        raise ArchiveError(f"{path}: is a directory, not an archive")
+    if not os.access(path, os.R_OK):
+        raise ArchiveError(f"{path}: not readable")
+    if write and not os.access(path, os.W_OK):
+        raise ArchiveError(f"{path}: read-only file")
+    if write and not os.access(parent, os.W_OK):
+        raise ArchiveError(f"{path}: directory {parent} is not writable (SQLite needs it for the WAL)")
+    with open(path, "rb") as fh:
+        head = fh.read(len(_SQLITE_MAGIC))
+    if not head:
+        if must_exist:
+            raise ArchiveError(f"{path}: empty file, not an archive")
+        return  # an empty file is an empty database: a crawl makes it an archive
+    if head != _SQLITE_MAGIC:
+        raise ArchiveError(f"{path}: not a SQLite database")
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise ArchiveError(f"{path}: not a usable SQLite database ({exc})") from None
+    if version > SCHEMA_VERSION:
+        raise ArchiveError(f"{path}: written by a newer govarchive (schema {version}; this one knows up to "
+                           f"{SCHEMA_VERSION}); upgrade govarchive")
+    if "pages" not in tables and (tables or must_exist):
+        raise ArchiveError(f"{path}: a SQLite database, but not a govarchive archive (no pages table)")
+
+
+def open_archive(path: str | os.PathLike, *, create: bool = True, readonly: bool = False) -> sqlite_utils.Database:
+    path = os.fspath(path)
+    check_archive(path, write=not readonly, must_exist=not create or readonly)
     try:
         if readonly:
             conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
@@ -34,6 +86,7 @@ def open_archive(path: str | os.PathLike, *, create: bool = True, readonly: bool
             _migrate(db)
             db.executescript(VIEWS)
             _full_text(db)
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         db.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.DatabaseError as exc:
         raise ArchiveError(f"{path}: not a usable SQLite archive ({exc})") from exc
@@ -44,7 +97,7 @@ def open_archive(path: str | os.PathLike, *, create: bool = True, readonly: bool
 _ADDED_COLUMNS = {
     "reports": {"check_status": str},
     "pages": {"request_body": bytes},
-    "crawls": {"summary": str},
+    "crawls": {"summary": str, "pid": int, "failures": int},
 }
 
 

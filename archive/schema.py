@@ -1,6 +1,10 @@
 """The archive's tables. Written as DDL because `report_cells.value` must keep 7 and 7.0 apart
 (no type affinity), which sqlite-utils' typed columns cannot express."""
 
+# PRAGMA user_version of an archive this code writes. An archive with a higher number was written
+# by a newer govarchive: refused rather than half-understood.
+SCHEMA_VERSION = 2
+
 METADATA_COLUMNS = ("index_no", "publisher", "written_date", "published_date", "doc_no", "topic", "disclosure", "genre")
 
 DDL = """
@@ -9,9 +13,11 @@ CREATE TABLE IF NOT EXISTS crawls (
     started TEXT NOT NULL,
     finished TEXT,
     sites TEXT,            -- JSON list of site names
-    status TEXT,           -- running | finished | failed
+    status TEXT,           -- running | finished | interrupted (SIGINT/SIGTERM, or found dead by a later run)
     stats TEXT,            -- JSON: Scrapy stats and per-site counts
-    summary TEXT           -- the human summary printed at the end of the run
+    summary TEXT,          -- the human summary printed at the end of the run
+    pid INTEGER,           -- the crawling process
+    failures INTEGER       -- requests of this run that failed for good (open rows of fetch_errors)
 );
 CREATE TABLE IF NOT EXISTS pages (
     id INTEGER PRIMARY KEY,
@@ -43,6 +49,9 @@ CREATE TABLE IF NOT EXISTS pages (
     UNIQUE (url, sha256)
 );
 CREATE INDEX IF NOT EXISTS pages_url ON pages(url);
+CREATE INDEX IF NOT EXISTS pages_site ON pages(site);
+-- Pages whose extraction never landed (their crawl died): few, found at once.
+CREATE INDEX IF NOT EXISTS pages_unextracted ON pages(site) WHERE extraction_digest IS NULL;
 CREATE TABLE IF NOT EXISTS attachments (
     id INTEGER PRIMARY KEY,
     url TEXT NOT NULL,
@@ -97,6 +106,31 @@ CREATE TABLE IF NOT EXISTS report_checks (
     rhs
 );
 CREATE INDEX IF NOT EXISTS report_checks_report ON report_checks(report_id);
+CREATE TABLE IF NOT EXISTS fetch_errors (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL,
+    method TEXT NOT NULL DEFAULT 'GET',
+    request_body BLOB,             -- the form of a POST (a data-proxy call)
+    site TEXT,
+    role TEXT,                     -- listing | proxy | detail | attachment | robots | subrequest
+    referer TEXT,                  -- the page that led to it (an attachment's page, a subrequest's listing)
+    kind TEXT NOT NULL,            -- http | timeout | reset | refused | dns | truncated | too_large |
+                                   -- decompression | offsite | redirect_loop | browser | challenge | capped |
+                                   -- robots (disallowed: policy, not a loss) | other
+    status INTEGER,                -- the HTTP status, for kind http
+    detail TEXT,
+    attempts INTEGER NOT NULL,     -- requests that failed, over every run that tried
+    first_crawl INTEGER REFERENCES crawls(id),
+    last_crawl INTEGER REFERENCES crawls(id),
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    resolved_at TEXT,              -- NULL: still failing; else when a later fetch succeeded
+    resolved_crawl INTEGER REFERENCES crawls(id)
+);
+-- One open row per request; a URL that fails again after it was resolved gets a new row.
+CREATE UNIQUE INDEX IF NOT EXISTS fetch_errors_open
+    ON fetch_errors(url, method, coalesce(request_body, x'')) WHERE resolved_at IS NULL;
+CREATE INDEX IF NOT EXISTS fetch_errors_referer ON fetch_errors(referer) WHERE resolved_at IS NULL;
 """
 
 VIEWS = """

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
+import os
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 import sqlite_utils
 
+from archive.filenames import attachment_filename
 from archive.schema import METADATA_COLUMNS
 from extract.page import Extraction, extract_page
 
@@ -114,20 +115,10 @@ def store_attachment(db: sqlite_utils.Database, fetch: Fetch, source_page: str |
             " status, headers, content_type, filename, size, sha256, body) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [fetch.url, fetch.final_url or fetch.url, fetch.site, source_page, page[0] if page else None,
              fetch.crawl_id, now, now, fetch.status, json.dumps(fetch.headers, ensure_ascii=False),
-             fetch.content_type, _filename(fetch), len(fetch.body), sha, fetch.body],
+             fetch.content_type, attachment_filename(fetch.headers, fetch.final_url or fetch.url), len(fetch.body),
+             sha, fetch.body],
         )
     return cursor.lastrowid, True
-
-
-def _filename(fetch: Fetch) -> str:
-    from urllib.parse import unquote, urlsplit
-
-    for name, values in fetch.headers.items():
-        if name.lower() == "content-disposition" and values:
-            m = re.search(r"filename\*?=(?:UTF-8'')?\"?([^\";]+)", values[0], re.I)
-            if m:
-                return unquote(m.group(1))
-    return unquote(urlsplit(fetch.final_url or fetch.url).path.rsplit("/", 1)[-1])
 
 
 def safe_extract(body: bytes, content_type: str | None) -> tuple[Extraction | None, str | None]:
@@ -223,17 +214,53 @@ def check_status(checks) -> str:
 
 
 def start_crawl(db: sqlite_utils.Database, sites: list[str]) -> int:
+    """A new run's row. Call it holding the archive's lock: any row still `running` then belongs
+    to a process that died (kill -9, OOM, reboot) and is marked `interrupted`."""
     with db.conn:
+        db.execute("UPDATE crawls SET status = 'interrupted' WHERE status = 'running'")
         cursor = db.execute(
-            "INSERT INTO crawls (started, sites, status) VALUES (?, ?, 'running')",
-            [utcnow(), json.dumps(sites, ensure_ascii=False)],
+            "INSERT INTO crawls (started, sites, status, pid) VALUES (?, ?, 'running', ?)",
+            [utcnow(), json.dumps(sites, ensure_ascii=False), os.getpid()],
         )
     return cursor.lastrowid
 
 
-def finish_crawl(db: sqlite_utils.Database, crawl_id: int, status: str, stats: dict) -> None:
+def finish_crawl(db: sqlite_utils.Database, crawl_id: int, status: str, stats: dict, failures: int) -> None:
     with db.conn:
         db.execute(
-            "UPDATE crawls SET finished = ?, status = ?, stats = ? WHERE id = ?",
-            [utcnow(), status, json.dumps(stats, ensure_ascii=False, default=str, sort_keys=True), crawl_id],
+            "UPDATE crawls SET finished = ?, status = ?, stats = ?, failures = ? WHERE id = ?",
+            [utcnow(), status, json.dumps(stats, ensure_ascii=False, default=str, sort_keys=True), failures, crawl_id],
         )
+
+
+def latest_seen(db: sqlite_utils.Database, table: str, url: str) -> tuple[dict, str] | None:
+    """(stored headers, last_seen_at) of the newest version of `url`, or None if never stored."""
+    assert table in ("pages", "attachments")
+    row = db.execute(f"SELECT headers, last_seen_at FROM {table} WHERE url = ? ORDER BY id DESC LIMIT 1",
+                     [url]).fetchone()
+    return (json.loads(row[0] or "{}"), row[1]) if row else None
+
+
+def latest_body(db: sqlite_utils.Database, url: str) -> tuple[bytes, str, str | None] | None:
+    """(body, final URL, content type) of the newest stored version of a page, or None."""
+    row = db.execute("SELECT body, final_url, content_type FROM pages WHERE url = ? ORDER BY id DESC LIMIT 1",
+                     [url]).fetchone()
+    return (row[0], row[1], row[2]) if row else None
+
+
+def unextracted_pages(db: sqlite_utils.Database, sites: list[str]) -> list[int]:
+    """Pages of these sites whose extraction never landed (the crawl that stored them died)."""
+    marks = ",".join("?" * len(sites)) or "NULL"
+    return [r[0] for r in db.execute(
+        f"SELECT id FROM pages WHERE extraction_digest IS NULL AND site IN ({marks}) ORDER BY id", list(sites))]
+
+
+def page_fetch(db: sqlite_utils.Database, page_id: int) -> Fetch:
+    row = db.execute("SELECT url, body, status, final_url, headers, site FROM pages WHERE id = ?", [page_id]).fetchone()
+    return Fetch(url=row[0], body=row[1], status=row[2], final_url=row[3], headers=json.loads(row[4] or "{}"),
+                 site=row[5])
+
+
+def sites_without_pages(db: sqlite_utils.Database, sites: list[str]) -> list[str]:
+    """The sites of which the archive holds no page at all, from any run."""
+    return [s for s in sites if db.execute("SELECT 1 FROM pages WHERE site = ? LIMIT 1", [s]).fetchone() is None]

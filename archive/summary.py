@@ -5,6 +5,10 @@ import json
 
 import sqlite_utils
 
+from archive.failures import run_failures
+
+_NAMED = 20  # failures listed by URL per site in the printed summary; all are in fetch_errors
+
 
 def crawl_summary(db: sqlite_utils.Database, crawl_id: int) -> dict:
     crawl = db.execute("SELECT started, finished, status, sites, stats FROM crawls WHERE id = ?", [crawl_id]).fetchone()
@@ -13,7 +17,13 @@ def crawl_summary(db: sqlite_utils.Database, crawl_id: int) -> dict:
     stats = json.loads(crawl[4] or "{}")
     sites = json.loads(crawl[3] or "[]")
     per_site = []
+    failures = run_failures(db, crawl_id, include_policy=True)
     for name in sites:
+        mine = [f for f in failures if f["site"] == name]
+        kinds: dict[str, int] = {}
+        for f in mine:
+            key = f"{f['kind']} {f['status']}" if f["status"] else f["kind"]
+            kinds[key] = kinds.get(key, 0) + 1
         per_site.append({
             "site": name,
             "pages": stats.get(f"govarchive/stored/{name}", 0),
@@ -24,9 +34,9 @@ def crawl_summary(db: sqlite_utils.Database, crawl_id: int) -> dict:
             "attachments": stats.get(f"govarchive/attachments_stored/{name}", 0),
             "renders": stats.get(f"govarchive/renders/{name}", 0),
             "challenges_passed": stats.get(f"govarchive/challenge_renders/{name}", 0),
-            "errors": sum(v for k, v in stats.items() if k.startswith(f"govarchive/errors/{name}/")),
-            "errors_by_kind": {k.rsplit("/", 1)[1]: v for k, v in stats.items()
-                               if k.startswith(f"govarchive/errors/{name}/")},
+            "errors": len([f for f in mine if f["kind"] != "robots"]),
+            "errors_by_kind": kinds,
+            "failures": mine,
         })
     reports = db.execute(
         "SELECT r.agency, r.year, r.layout, p.url FROM reports r JOIN pages p ON p.id = r.page"
@@ -52,7 +62,12 @@ def format_summary(summary: dict) -> str:
                      f"{s['reports']} report pages ({s['new_reports']} new), {s['not_modified']} unchanged (304), "
                      f"{s['attachments']} attachments, {s['renders']} listings rendered, "
                      f"{s['challenges_passed']} challenges passed, "
-                     f"{s['errors']} errors" + (f" ({errors})" if errors else ""))
+                     f"{s['errors']} failed for good" + (f" ({errors})" if errors else ""))
+        for f in s["failures"][:_NAMED]:
+            what = f"{f['kind']} {f['status']}" if f["status"] else f["kind"]
+            lines.append(f"    {what}: {f['url']}" + (f" — {f['detail']}" if f["detail"] and not f["status"] else ""))
+        if len(s["failures"]) > _NAMED:
+            lines.append(f"    … and {len(s['failures']) - _NAMED} more (fetch_errors)")
     lines.append(f"report pages found: {len(summary['reports'])}")
     for r in summary["reports"]:
         lines.append(f"  {r['agency']} {r['year']} (layout {r['layout']}): {r['url']}")

@@ -15,6 +15,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from archive.db import open_archive
+from archive.output import output_file
 
 _DROP = {"content-encoding", "transfer-encoding", "content-length"}
 
@@ -48,11 +49,11 @@ def _warc_date(iso: str) -> str:
     return iso.replace("+00:00", "Z")
 
 
-def export_warc(db_path: str, out_path: str) -> int:
-    """Write the archive to a gzipped WARC; returns the number of records."""
-    db = open_archive(db_path, create=False)
+def export_warc(db_path: str, out_path: str, force: bool = False) -> int:
+    """Write the archive to a gzipped WARC (archive/output.py's rules); returns the number of records."""
+    db = open_archive(db_path, readonly=True)
     n = 0
-    with open(out_path, "wb") as fh:
+    with output_file(out_path, protect=db_path, force=force) as fh:
         writer = WARCWriter(fh, gzip=out_path.endswith(".gz"))
         pages = db.execute("SELECT url, method, rendered, status, headers, content_type, body, fetched_at,"
                            " request_body FROM pages ORDER BY id")

@@ -6,11 +6,12 @@ from the stored headers), so an unchanged page costs a 304 and stores nothing ne
 """
 from __future__ import annotations
 
-import json
-import sqlite3
 from datetime import datetime, timedelta, timezone
 
 from scrapy.exceptions import IgnoreRequest, NotConfigured
+
+from archive.db import ArchiveError, open_archive
+from archive.store import latest_seen
 
 CONDITIONAL_ROLES = ("detail", "attachment")
 
@@ -24,7 +25,7 @@ class IncrementalMiddleware:
         self.db_path = db_path
         self.refetch_after = timedelta(seconds=refetch_after)
         self.stats = stats
-        self.conn: sqlite3.Connection | None = None
+        self.conn = None  # read-only archive, opened at the first request that needs it
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -36,14 +37,10 @@ class IncrementalMiddleware:
     def _latest(self, table: str, url: str):
         if self.conn is None:
             try:
-                self.conn = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True, check_same_thread=False)
-            except sqlite3.OperationalError:  # no archive yet: a first crawl
+                self.conn = open_archive(self.db_path, readonly=True)
+            except ArchiveError:  # no archive yet: a first crawl
                 return None
-        try:
-            return self.conn.execute(f"SELECT headers, last_seen_at FROM {table} WHERE url = ? ORDER BY id DESC LIMIT 1",
-                                     [url]).fetchone()
-        except sqlite3.OperationalError:
-            return None
+        return latest_seen(self.conn, table, url)
 
     def process_request(self, request, spider=None):
         role = request.meta.get("role")
@@ -52,7 +49,7 @@ class IncrementalMiddleware:
         row = self._latest("attachments" if role == "attachment" else "pages", request.url)
         if row is None:
             return None
-        headers, last_seen = json.loads(row[0] or "{}"), datetime.fromisoformat(row[1])
+        headers, last_seen = row[0], datetime.fromisoformat(row[1])
         site = request.meta.get("site")
         if datetime.now(timezone.utc) - last_seen < self.refetch_after:
             self.stats.inc_value(f"govarchive/fresh/{site}")

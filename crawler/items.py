@@ -17,6 +17,7 @@ class PageItem:
     method: str = "GET"
     rendered: bool = False  # body is the DOM a browser built, not the bytes served
     request_body: bytes | None = None  # the form of a POST
+    failed: bool = False  # kept as evidence, but the fetch failed (a rendering whose data requests failed)
 
 
 @dataclass

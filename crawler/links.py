@@ -24,13 +24,15 @@ _NOT_PAGES = re.compile(r"\.(?:css|js|jpg|jpeg|png|gif|ico|svg|mp4|mp3|exe)(?:\?
 
 @dataclass(frozen=True)
 class Links:
-    listings: list[str]
+    pages: list[str]  # further pages of this listing (its pagination)
+    columns: list[str]  # other listings: undated links naming reports (a 政府信息公开年报 column)
     details: list[str]
     files: list[str]  # a report published as a file straight from the listing
 
 
 def discover(selector: Selector, base_url: str, site: Site) -> Links:
-    listings: dict[str, None] = {}
+    pages: dict[str, None] = {}
+    columns: dict[str, None] = {}
     details: dict[str, None] = {}
     files: dict[str, None] = {}
     for a in selector.xpath("//a[@href]"):
@@ -45,7 +47,7 @@ def discover(selector: Selector, base_url: str, site: Site) -> Links:
         if _PAGINATION.match(text):
             # Only pages of this listing: "首页" in the site's navigation is the home page.
             if _directory(url) == _directory(base_url):
-                listings[url] = None
+                pages[url] = None
             continue
         label = to_simplified(title if len(title) > len(text) else text, threshold=1)
         if _REPORTISH.search(label):
@@ -53,8 +55,8 @@ def discover(selector: Selector, base_url: str, site: Site) -> Links:
             if _FILE_URL.search(urlsplit(url).path):
                 files[url] = None
             else:
-                (details if _YEAR.search(label) else listings)[url] = None
-    return Links(list(listings), list(details), list(files))
+                (details if _YEAR.search(label) else columns)[url] = None
+    return Links(list(pages), list(columns), list(details), list(files))
 
 
 def _directory(url: str) -> str:

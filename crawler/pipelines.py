@@ -2,7 +2,12 @@
 
 The raw bytes are committed first; extraction (pure, CPU-bound) runs in worker processes so the
 crawl does not wait on it (EXTRACT_WORKERS, default: one per core; 0 runs it inline;
-EXTRACT_DURING_CRAWL = False leaves it to `govarchive reextract`). A page whose extraction never landed (the process died) is picked up by `reextract`.
+EXTRACT_DURING_CRAWL = False leaves it to `govarchive reextract`). Pages an earlier run stored but
+never extracted (it died) are extracted at the start of the next run of their sites.
+
+The pipeline also keeps the run's record: its `crawls` row (a row a dead process left `running`
+becomes `interrupted`), every failure reported through crawler.failures (→ `fetch_errors`), and
+the resolution of earlier failures when their URL is fetched after all.
 """
 from __future__ import annotations
 
@@ -15,11 +20,16 @@ from concurrent.futures.process import BrokenProcessPool
 from scrapy import signals
 
 from archive.db import open_archive
-from archive.lock import lock_archive
+from archive.failures import record_failure, resolve, run_failures
+from archive.lock import lock_archive, unlock_archive
+from archive.store import (Fetch, finish_crawl, insert_version, page_fetch, safe_extract, start_crawl, store_attachment,
+                           stored_state, touch_latest, unextracted_pages, write_extraction)
 from archive.summary import store_summary
-from archive.store import (Fetch, finish_crawl, touch_latest, insert_version, safe_extract, start_crawl, store_attachment,
-                           stored_state, write_extraction)
+from crawler.failures import fetch_failed, fetch_resolved
 from crawler.items import AttachmentItem, NotModifiedItem, PageItem
+
+# Scrapy's finish reasons → the run's status.
+_STATUS = {"finished": "finished", "shutdown": "interrupted"}
 
 
 class ArchivePipeline:
@@ -35,6 +45,7 @@ class ArchivePipeline:
         self.pool = None
         self.db = None
         self.crawl_id = None
+        self.took_lock = False
         self.pending: set[asyncio.Future] = set()
         # Pages in extraction at once: enough to keep every worker busy, few enough to bound memory.
         self.max_pending = 8 * max(1, self.workers)
@@ -44,10 +55,13 @@ class ArchivePipeline:
         pipeline = cls(crawler.settings.get("ARCHIVE_DB"), crawler)
         # spider_closed carries the finish reason, and comes after every item went through.
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(pipeline.failed, signal=fetch_failed)
+        crawler.signals.connect(pipeline.resolved, signal=fetch_resolved)
         return pipeline
 
     def open_spider(self, spider=None):
-        lock_archive(self.path)  # `scrapy crawl` too: one crawl per archive (re-entrant for govarchive crawl)
+        # `scrapy crawl` too: one crawl per archive (govarchive crawl took it already).
+        self.took_lock = lock_archive(self.path)
         self.db = open_archive(self.path)
         names = [s.name for s in getattr(self.crawler.spider, "sites", [])]
         self.crawl_id = start_crawl(self.db, names)
@@ -55,31 +69,59 @@ class ArchivePipeline:
         if self.workers and self.extract:
             # spawn: the crawler process runs threads (Twisted, Playwright) that fork would copy badly.
             self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+        if self.extract:
+            backlog = unextracted_pages(self.db, names)
+            if backlog:
+                self._track(asyncio.ensure_future(self._extract_backlog(backlog)))
 
+    # -- failures ---------------------------------------------------------------------------------
+    def failed(self, failure):
+        if self.db is not None:
+            record_failure(self.db, failure, self.crawl_id)
+
+    def resolved(self, url: str):
+        if self.db is not None:
+            resolve(self.db, url, self.crawl_id)
+
+    # -- items ------------------------------------------------------------------------------------
     async def process_item(self, item: PageItem | AttachmentItem | NotModifiedItem, spider=None):
         if isinstance(item, NotModifiedItem):
             touch_latest(self.db, "attachments" if item.role == "attachment" else "pages", item.url, item.fetched_at)
+            resolve(self.db, item.url, self.crawl_id)
             self.stats.inc_value(f"govarchive/stored/{item.site}")
             return item
         fetch = Fetch(url=item.url, final_url=item.final_url, body=item.body, status=item.status,
                       headers=item.headers, site=item.site, crawl_id=self.crawl_id, fetched_at=item.fetched_at)
         if isinstance(item, AttachmentItem):
             store_attachment(self.db, fetch, item.source_page)
+            resolve(self.db, item.url, self.crawl_id)
             self.stats.inc_value(f"govarchive/attachments_stored/{item.site}")
             return item
         fetch.method, fetch.rendered, fetch.request_body = item.method, item.rendered, item.request_body
         page_id, new = insert_version(self.db, fetch)
+        if not item.failed:
+            resolve(self.db, item.url, self.crawl_id, method=item.method, request_body=item.request_body)
         self.stats.inc_value(f"govarchive/stored/{item.site}")
         if not new or not self.extract:
             self._count(item.site, stored_state(self.db, page_id, new))
             return item
+        await self._queue(item.site, page_id, fetch)
+        return item
+
+    async def _queue(self, site: str, page_id: int, fetch: Fetch) -> None:
         # The crawl goes on while the page is extracted; only a full queue makes it wait.
         while len(self.pending) >= self.max_pending:
             await asyncio.wait(self.pending, return_when=asyncio.FIRST_COMPLETED)
-        task = asyncio.ensure_future(self._extract_and_write(item.site, page_id, fetch))
+        self._track(asyncio.ensure_future(self._extract_and_write(site, page_id, fetch)))
+
+    def _track(self, task: asyncio.Future) -> None:
         self.pending.add(task)
         task.add_done_callback(self.pending.discard)
-        return item
+
+    async def _extract_backlog(self, page_ids: list[int]) -> None:
+        for page_id in page_ids:
+            fetch = page_fetch(self.db, page_id)
+            await self._queue(fetch.site, page_id, fetch)
 
     async def _extract_and_write(self, site: str, page_id: int, fetch: Fetch) -> None:
         extraction, error = await self._extract(fetch)
@@ -119,8 +161,11 @@ class ArchivePipeline:
         if self.db is None:
             return
         stats = self.stats.get_stats()
-        finish_crawl(self.db, self.crawl_id, "finished" if reason == "finished" else f"stopped: {reason}", stats)
+        failures = len(run_failures(self.db, self.crawl_id))
+        finish_crawl(self.db, self.crawl_id, _STATUS.get(reason, f"stopped: {reason}"), stats, failures)
         store_summary(self.db, self.crawl_id)
         self.db.execute("PRAGMA wal_checkpoint(PASSIVE)")
         self.db.close()
         self.db = None
+        if self.took_lock:
+            unlock_archive(self.path)

@@ -35,13 +35,23 @@ class Site:
 
     def allows(self, url: str) -> bool:
         """Inside this site: a listed domain (or a subdomain, any port), else a start URL's own origin."""
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https"):
-            return False
-        if self.allowed_domains:
-            host = (parts.hostname or "").lower()
-            return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
-        return parts.netloc.lower() in {urlsplit(u).netloc.lower() for u in self.start_urls}
+        return in_scope(url, self.scope)
+
+    @property
+    def scope(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(allowed domains, start URL origins): plain data, so a browser page can carry it in meta."""
+        return self.allowed_domains, tuple(sorted({urlsplit(u).netloc.lower() for u in self.start_urls}))
+
+
+def in_scope(url: str, scope) -> bool:
+    domains, netlocs = scope
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        return False
+    if domains:
+        host = (parts.hostname or "").lower()
+        return any(host == d or host.endswith("." + d) for d in domains)
+    return parts.netloc.lower() in netlocs
 
 
 def load_sites(path: str | Path) -> list[Site]:

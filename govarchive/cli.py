@@ -1,86 +1,170 @@
-"""The `govarchive` command: crawl, reextract, serve, demo."""
+"""The `govarchive` command: crawl, reextract, serve, export-warc, demo.
+
+Exit codes (every command):
+  0  done (a crawl: complete, nothing failed for good)
+  1  a crawl: some site has nothing at all in the archive
+  2  bad input (sites file, archive, output path, option), refused before any work
+  3  a crawl: another crawl holds the archive's lock
+  4  a crawl: interrupted (SIGINT/SIGTERM); run the same command again to go on
+  5  a crawl: finished, but some requests failed for good (listed in fetch_errors and the summary)
+"""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from datetime import datetime
 
 from archive.db import ArchiveError
 from archive.lock import ArchiveLocked
+from archive.output import OutputError
 from crawler.sites import SitesFileError
+
+EXIT_OK, EXIT_NOTHING, EXIT_USAGE, EXIT_LOCKED, EXIT_INTERRUPTED, EXIT_FAILURES = 0, 1, 2, 3, 4, 5
+
+
+class _Parser(argparse.ArgumentParser):
+    """Bad options get one line naming them and exit 2, like every other bad input."""
+
+    def error(self, message):
+        self.exit(EXIT_USAGE, f"{self.prog}: {message} (see --help)\n")
+
+
+def _iso_date(value: str) -> str:
+    """--since: a date (YYYY-MM-DD) or an ISO 8601 time, as stored in the archive."""
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date (expected YYYY-MM-DD)") from None
+    return value
 
 
 def _settings_pairs(pairs: list[str]) -> dict:
     out = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
-        if not sep:
-            raise SystemExit(f"govarchive: -s expects NAME=VALUE, got {pair!r}")
+        if not sep or not name:
+            raise ArchiveError(f"-s {pair!r}: expected NAME=VALUE")
         out[name] = value
     return out
 
 
+def _check_jobdir(path: str) -> None:
+    if os.path.exists(path) and not os.path.isdir(path):
+        raise ArchiveError(f"--jobdir {path}: exists and is not a directory")
+    parent = path if os.path.isdir(path) else os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(parent) or not os.access(parent, os.W_OK):
+        raise ArchiveError(f"--jobdir {path}: cannot be created or written")
+
+
 def cmd_crawl(args) -> int:
-    from archive.db import open_archive
-    from archive.summary import crawl_summary
+    from archive.db import check_archive, open_archive
+    from archive.failures import run_failures
+    from archive.lock import lock_archive, unlock_archive
+    from archive.store import sites_without_pages
+    from crawler.sites import load_sites
     from govarchive.crawl import run_crawl
 
+    # Everything is judged before the lock is taken and Scrapy starts.
+    sites = load_sites(args.sites)
     overrides = _settings_pairs(args.set)
+    check_archive(args.db, write=True, must_exist=False)
     if args.jobdir:
+        _check_jobdir(args.jobdir)
         overrides["JOBDIR"] = args.jobdir
-    crawl_id = run_crawl(args.sites, args.db, overrides)
-    db = open_archive(args.db)
-    summary = crawl_summary(db, crawl_id)
-    print(db.execute("SELECT summary FROM crawls WHERE id = ?", [crawl_id]).fetchone()[0])
-    failed = [s["site"] for s in summary["sites"] if s["pages"] == 0]
-    if failed:
-        print(f"govarchive: could not crawl: {', '.join(failed)}", file=sys.stderr)
-        return 1
-    return 0
+    lock_archive(args.db)
+    try:
+        run = run_crawl(sites, args.db, overrides)
+    finally:
+        unlock_archive(args.db)
+    if run.crawl_id is None:
+        print(f"govarchive: the crawl of {args.db} did not start (finish reason: {run.finish_reason})", file=sys.stderr)
+        return EXIT_INTERRUPTED if run.finish_reason == "shutdown" else EXIT_NOTHING
+    db = open_archive(args.db, readonly=True)
+    try:
+        print(db.execute("SELECT summary FROM crawls WHERE id = ?", [run.crawl_id]).fetchone()[0])
+        if run.finish_reason != "finished":
+            print(f"govarchive: crawl {run.crawl_id} interrupted ({run.finish_reason}); run the same command again "
+                  "to go on", file=sys.stderr)
+            return EXIT_INTERRUPTED
+        empty = sites_without_pages(db, [s.name for s in sites])
+        if empty:
+            print(f"govarchive: nothing archived for: {', '.join(empty)}", file=sys.stderr)
+            return EXIT_NOTHING
+        failures = run_failures(db, run.crawl_id)
+        if failures:
+            print(f"govarchive: {len(failures)} requests failed for good (see fetch_errors)", file=sys.stderr)
+            return EXIT_FAILURES
+    finally:
+        db.close()
+    return EXIT_OK
 
 
 def cmd_reextract(args) -> int:
+    from archive.db import check_archive
     from archive.reextract import reextract
 
+    check_archive(args.db, write=True, must_exist=True)
     result = reextract(args.db, jobs=args.jobs, since=args.since, progress=sys.stderr.isatty())
     print(result.format())
-    return 0
+    return EXIT_OK
 
 
 def cmd_serve(args) -> int:
+    from archive.db import check_archive
     from archive.serve import serve
 
+    check_archive(args.db, write=False, must_exist=True)
     return serve(args.db, port=args.port)
 
 
 def cmd_export_warc(args) -> int:
+    from archive.db import check_archive
+    from archive.output import check_output
     from archive.warc import export_warc
 
-    n = export_warc(args.db, args.out)
+    check_archive(args.db, write=False, must_exist=True)
+    check_output(args.out, protect=args.db, force=args.force)
+    n = export_warc(args.db, args.out, force=args.force)
     print(f"wrote {n} WARC records to {args.out}")
-    return 0
+    return EXIT_OK
 
 
 def cmd_demo(args) -> int:
+    from archive.db import check_archive
     from govarchive.demo import run_demo
 
+    check_archive(args.db, write=True, must_exist=False)
     return run_demo(args.db)
 
 
+def _positive(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a positive integer")
+    return n
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="govarchive", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = _Parser(prog="govarchive", description=__doc__.split("\n\n")[0],
+                     epilog=__doc__.split("\n\n", 1)[1], formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     p = sub.add_parser("crawl", help="crawl the sites of a sites file into the archive")
     p.add_argument("--sites", required=True, help="sites file (TOML)")
     p.add_argument("--db", required=True, help="archive (SQLite file; created if absent)")
     p.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE", help="Scrapy setting")
-    p.add_argument("--jobdir", help="Scrapy JOBDIR: keep the crawl's state there, so an interrupted crawl resumes")
+    p.add_argument("--jobdir", help="spill the pending-request queue to this directory (very large crawls); "
+                                    "what is left to fetch is always decided by the archive")
     p.set_defaults(func=cmd_crawl)
 
     p = sub.add_parser("reextract", help="re-run extraction over every stored page")
     p.add_argument("--db", required=True)
-    p.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
-    p.add_argument("--since", help="only pages fetched on or after this date (YYYY-MM-DD)")
+    p.add_argument("--jobs", type=_positive, default=1, help="worker processes (default 1)")
+    p.add_argument("--since", type=_iso_date, help="only pages fetched on or after this date (YYYY-MM-DD)")
     p.set_defaults(func=cmd_reextract)
 
     p = sub.add_parser("serve", help="browse the archive in datasette (read-only, 127.0.0.1)")
@@ -90,6 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("export-warc", help="write every stored version as WARC request/response records")
     p.add_argument("--db", required=True)
+    p.add_argument("--force", action="store_true", help="replace OUT if it exists (never the archive itself)")
     p.add_argument("out", metavar="OUT.warc.gz")
     p.set_defaults(func=cmd_export_warc)
 
@@ -103,12 +188,12 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (SitesFileError, ArchiveError) as exc:
+    except (SitesFileError, ArchiveError, OutputError) as exc:
         print(f"govarchive: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     except ArchiveLocked as exc:
         print(f"govarchive: {exc}", file=sys.stderr)
-        return 3
+        return EXIT_LOCKED
 
 
 if __name__ == "__main__":

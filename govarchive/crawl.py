@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
 
-from archive.lock import lock_archive
-from crawler.sites import load_sites
+# What Scrapy keeps in a JOBDIR: the pending-request queue, the seen-set, the spider's state.
+_JOB_ENTRIES = ("requests.queue", "requests.seen", "spider.state")
 
 
 def project_settings(overrides: dict | None = None):
@@ -17,17 +20,40 @@ def project_settings(overrides: dict | None = None):
     return settings
 
 
-def run_crawl(sites_file: str, db_path: str, overrides: dict | None = None) -> int:
-    """Crawl the sites of `sites_file` into `db_path`; returns the crawl id."""
+@dataclass
+class CrawlRun:
+    crawl_id: int | None
+    finish_reason: str | None
+
+
+def clear_jobdir(jobdir: str) -> None:
+    """Remove what Scrapy left in a JOBDIR (only its own entries: the directory is the user's).
+
+    The archive decides what a run still has to fetch; a killed run's queue may be torn, and its
+    seen-set ahead of the archive, so neither is ever resumed from."""
+    for name in _JOB_ENTRIES:
+        path = Path(jobdir, name)
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+
+
+def run_crawl(sites, db_path: str, overrides: dict | None = None) -> CrawlRun:
+    """Crawl `sites` (a list of Site) into `db_path`. The caller validated both and holds the lock."""
     from scrapy.crawler import CrawlerProcess
 
     from crawler.spiders.reports import ReportsSpider
 
-    sites = load_sites(sites_file)  # fails here, before the reactor starts, on a bad file
-    lock_archive(db_path)  # and here when another crawl holds the archive
     settings = project_settings({"ARCHIVE_DB": db_path, **(overrides or {})})
+    jobdir = settings.get("JOBDIR")
+    if jobdir:
+        clear_jobdir(jobdir)
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(ReportsSpider)
     process.crawl(crawler, sites=sites)
     process.start()
-    return crawler.stats.get_value("govarchive/crawl_id")
+    reason = crawler.stats.get_value("finish_reason")
+    if jobdir and reason == "finished":
+        clear_jobdir(jobdir)
+    return CrawlRun(crawler.stats.get_value("govarchive/crawl_id"), reason)

@@ -45,7 +45,7 @@ def test_not_an_archive_is_named_and_left_alone(tmp_path):
     path.write_bytes(b"these are my notes, not SQLite" * 100)
     with pytest.raises(ArchiveError) as err:
         open_archive(path)
-    assert str(err.value).startswith(f"{path}: not a usable SQLite archive")
+    assert str(err.value) == f"{path}: not a SQLite database"
     assert path.read_bytes() == b"these are my notes, not SQLite" * 100
 
 

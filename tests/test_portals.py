@@ -89,9 +89,12 @@ def test_gbk_declared_gb2312_decodes_without_replacement(portal, crawled):
     assert b'<meta httpequiv="Content-Type" content="text/html; charset=gbk">' in raw
 
 
-def test_no_crawl_errors(crawled):
-    db, _, _ = crawled
-    assert not [k for k in stats(db) if k.startswith("govarchive/errors/")]
+def test_no_crawl_errors(portal, crawled):
+    """Nothing failed; the one row is the report link robots.txt disallows, named but not requested."""
+    db, result, _ = crawled
+    assert rows(db, "SELECT site, url, kind, role FROM fetch_errors") == [
+        ("宁波市江北区应急管理局", portal.url("jiangbei", "/private/ndbg/2019.html"), "robots", "detail")]
+    assert result.returncode == 0
 
 
 def test_js_listing_detected_without_render_flag(portal, tmp_path):

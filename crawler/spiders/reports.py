@@ -4,21 +4,40 @@ Roles of a request: `listing` (a column page, its pagination), `proxy` (a Hanweb
 `detail` (a page whose link names a report), `attachment` (a file a report page points at).
 A browser renders a listing only when the site says `render = true`, or when the listing shows no
 records but scripts that would load them.
+
+What a run fetches is decided by the archive, never by state of an earlier run that may be ahead
+of it: open failures of earlier runs first, then the start URLs and every listing (always), and
+detail pages and attachments unless the archive holds them fresh (crawler.incremental). A detail
+page skipped as fresh still has its attachments asked for (skipped in turn if archived), so a run
+killed between a page and its files loses nothing.
+
+Bounds (settings): LISTING_PAGES_MAX pages per listing (its pagination and data-proxy calls),
+SITE_LISTINGS_MAX listing pages and SITE_REQUESTS_MAX requests per site and run,
+ATTACHMENTS_PER_PAGE_MAX files per page, PAGE_MAXSIZE bytes per page (DOWNLOAD_MAXSIZE for files).
+What a bound stops is reported (kind `capped`), never dropped silently.
 """
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime, timezone
 
 import scrapy
 from parsel import Selector
 from scrapy.exceptions import IgnoreRequest, UsageError
 
+from archive.db import ArchiveError, open_archive
+from archive.failures import open_failures
+from archive.store import latest_body
 from crawler import cms
 from crawler.cms import hanweb, trs
+from crawler.failures import Refused, classify, report_failure
 from crawler.incremental import FreshInArchive
 from crawler.items import AttachmentItem, NotModifiedItem, PageItem
-from crawler.links import attachments, discover
+from crawler.links import Links, attachments, discover
 from crawler.sites import Site, load_sites
+from extract.decode import decode_body
+
+CHALLENGE_STATUSES = (202, 412, 521)
 
 
 def _now() -> str:
@@ -38,13 +57,19 @@ class ReportsSpider(scrapy.Spider):
             raise UsageError("the reports spider needs a sites file: scrapy crawl reports -a sites=FILE")
         self.sites: list[Site] = load_sites(sites) if isinstance(sites, str) else list(sites)
         self.sites_by_name = {s.name: s for s in self.sites}
+        self._column_pages: Counter = Counter()
+        self._site_listings: Counter = Counter()
+        self._site_requests: Counter = Counter()
+        self._capped: set = set()  # (site, what) reported once per run
+        self._archive = None
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
         # One download slot per site, so per-site delay and concurrency hold even when several
         # sites share a host (many agencies sit on one city portal).
-        slots = dict(crawler.settings.getdict("DOWNLOAD_SLOTS"))
+        slots = dict(settings.getdict("DOWNLOAD_SLOTS"))
         for site in spider.sites:
             slot = {}
             if site.download_delay is not None:
@@ -53,25 +78,85 @@ class ReportsSpider(scrapy.Spider):
                 slot["concurrency"] = site.concurrency
             if slot:
                 slots[_slot(site)] = slot
-        crawler.settings.set("DOWNLOAD_SLOTS", slots, priority="spider")
+        settings.set("DOWNLOAD_SLOTS", slots, priority="spider")
+        spider.listing_pages_max = settings.getint("LISTING_PAGES_MAX", 200)
+        spider.site_listings_max = settings.getint("SITE_LISTINGS_MAX", 1000)
+        spider.site_requests_max = settings.getint("SITE_REQUESTS_MAX", 20000)
+        spider.attachments_max = settings.getint("ATTACHMENTS_PER_PAGE_MAX", 20)
+        spider.page_maxsize = settings.getint("PAGE_MAXSIZE", 16 * 1024 * 1024)
+        spider.render_retries = settings.getint("RETRY_TIMES", 2)
         return spider
 
+    def archive(self):
+        """The archive, read-only (None before the first crawl): what it holds decides what to fetch."""
+        if self._archive is None:
+            try:
+                self._archive = open_archive(self.settings.get("ARCHIVE_DB"), readonly=True)
+            except ArchiveError:
+                return None
+        return self._archive
+
+    def closed(self, reason):
+        if self._archive is not None:
+            self._archive.close()
+
     async def start(self):
+        db = self.archive()
+        if db is not None:  # what earlier runs could not get, first
+            for failure in open_failures(db, list(self.sites_by_name)):
+                site = self.sites_by_name[failure.site]
+                role = failure.role if failure.role in ("listing", "proxy", "detail", "attachment") else "detail"
+                kwargs = {}
+                if failure.method != "GET":
+                    kwargs = dict(method=failure.method, body=failure.request_body,
+                                  headers={**hanweb.HEADERS, "Referer": failure.referer or failure.url})
+                for request in self._request(site, failure.url, role, column=failure.url, priority=10,
+                                             meta={"source_page": failure.referer}, **kwargs):
+                    yield request
         for site in self.sites:
             for url in site.start_urls:
-                yield self._request(site, url, "listing")
+                for request in self._request(site, url, "listing", column=url):
+                    yield request
 
     # -- requests ------------------------------------------------------------------------------
-    def _request(self, site: Site, url: str, role: str, *, render: bool | None = None, **kwargs) -> scrapy.Request:
+    def _request(self, site: Site, url: str, role: str, *, column: str | None = None, render: bool | None = None,
+                 count: bool = True, **kwargs):
+        """The request for `url`, or nothing when a bound says no (reported once)."""
+        if count:
+            self._site_requests[site.name] += 1
+            if self._site_requests[site.name] > self.site_requests_max:
+                self._cap(site, "requests", url, f"SITE_REQUESTS_MAX={self.site_requests_max} requests this run")
+                return
+            if role in ("listing", "proxy"):
+                self._site_listings[site.name] += 1
+                self._column_pages[column or url] += 1
+                if self._site_listings[site.name] > self.site_listings_max:
+                    self._cap(site, "listings", url, f"SITE_LISTINGS_MAX={self.site_listings_max} listing pages this run")
+                    return
+                if self._column_pages[column or url] > self.listing_pages_max:
+                    self._cap(site, ("column", column), url,
+                              f"LISTING_PAGES_MAX={self.listing_pages_max} pages of listing {column}")
+                    return
         render = site.render and role == "listing" if render is None else render
-        meta = {"site": site.name, "role": role, "download_slot": _slot(site), **kwargs.pop("meta", {})}
+        meta = {"site": site.name, "role": role, "column": column, "download_slot": _slot(site),
+                **kwargs.pop("meta", {})}
+        if role != "attachment":
+            meta["download_maxsize"] = self.page_maxsize
         if render:
             from scrapy_playwright.page import PageMethod
 
-            meta.update(playwright=True, rendered=True,
+            meta.update(playwright=True, rendered=True, scope=site.scope,
+                        playwright_page_init_callback="crawler.rendering.watch_page",
                         playwright_page_methods=[PageMethod("wait_for_load_state", "networkidle")])
         callback = self.parse_attachment if role == "attachment" else self.parse
-        return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta, **kwargs)
+        yield scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta, **kwargs)
+
+    def _cap(self, site: Site, what, url: str, detail: str) -> None:
+        if (site.name, what) in self._capped:
+            return
+        self._capped.add((site.name, what))
+        report_failure(self.crawler, scrapy.Request(url, meta={"site": site.name, "role": "listing"}), "capped",
+                       detail=f"not followed: {detail}")
 
     # -- callbacks -----------------------------------------------------------------------------
     def parse(self, response):
@@ -80,10 +165,27 @@ class ReportsSpider(scrapy.Spider):
         if response.status == 304:
             yield self._not_modified(site, response)
             return
+        if response.meta.get("rendered") and response.meta.get("render_failures"):
+            yield from self._failed_render(site, response)
+            if response.meta.get("render_retry") is not None:
+                return  # rendered again; this DOM is not what the page shows
+        item = self._page_item(site, response)
+        item.failed = bool(response.meta.get("render_failures"))
+        yield item
+        if not isinstance(response, scrapy.http.TextResponse):
+            return
+        if role == "detail":
+            yield from self._attachments(site, response.selector, response.url)
+        elif role == "listing":
+            yield from self._listing(site, response)
+        elif role == "proxy":
+            yield from self._records(site, hanweb.records(response.text), response.url, response.meta.get("column"))
+
+    def _page_item(self, site: Site, response) -> PageItem:
         self.crawler.stats.inc_value(f"govarchive/pages/{site.name}")
         if response.meta.get("rendered"):
             self.crawler.stats.inc_value(f"govarchive/renders/{site.name}")
-        yield PageItem(
+        return PageItem(
             site=site.name,
             url=response.request.meta.get("redirect_urls", [response.request.url])[0],
             final_url=response.url,
@@ -91,62 +193,82 @@ class ReportsSpider(scrapy.Spider):
             headers=_headers(response),
             body=response.body,
             fetched_at=_now(),
-            role=role,
+            role=response.meta["role"],
             method=response.request.method,
             rendered=bool(response.meta.get("rendered")),
             request_body=response.request.body or None,
         )
-        if not isinstance(response, scrapy.http.TextResponse):
+
+    def _failed_render(self, site: Site, response):
+        """A rendering whose data requests failed: render again (up to RETRY_TIMES), then name the
+        failures — a failed listing, never an empty one."""
+        failures = response.meta["render_failures"]
+        attempt = response.meta.get("render_attempt", 0)
+        if attempt < self.render_retries:
+            response.meta["render_retry"] = attempt + 1
+            yield from self._request(site, response.request.url, "listing", render=True, count=False,
+                                     column=response.meta.get("column"), dont_filter=True,
+                                     meta={"render_attempt": attempt + 1})
             return
-        if role == "detail":
-            for url in attachments(response.selector, response.url, site):
-                yield self._request(site, url, "attachment", meta={"source_page": response.url})
-        elif role == "listing":
-            yield from self._listing(site, response)
-        elif role == "proxy":
-            yield from self._records(site, hanweb.records(response.text), response.url)
+        for f in failures:
+            report_failure(self.crawler, response.request, f["kind"], status=f["status"], detail=f["detail"],
+                           url=f["url"], role="subrequest", referer=response.request.url, attempts=attempt + 1)
+        report_failure(self.crawler, response.request, "browser", attempts=attempt + 1, detail="data requests failed: "
+                       + "; ".join(f"{f['url']} ({f['detail']})" for f in failures)[:1000])
 
     def _listing(self, site: Site, response):
         text = response.text
+        column = response.meta.get("column") or response.url
         kind = site.cms if site.cms != "auto" else cms.detect(text)
         found = 0
         if kind == "hanweb":
-            found += (yield from self._records(site, hanweb.records(text), response.url))
-            column = hanweb.parse_column(text, response.url)
-            if column is not None:
-                proxy = column.proxy_url or hanweb.default_proxy(response.url)
-                for url, body in hanweb.proxy_calls(column, proxy):
+            found += (yield from self._records(site, hanweb.records(text), response.url, column))
+            hcolumn = hanweb.parse_column(text, response.url)
+            if hcolumn is not None:
+                proxy = hcolumn.proxy_url or hanweb.default_proxy(response.url)
+                for url, body in hanweb.proxy_calls(hcolumn, proxy):
                     found += 1
-                    yield self._request(site, url, "proxy", method="POST", body=body,
-                                        headers={**hanweb.HEADERS, "Referer": response.url},
-                                        meta={"hanweb_form": body, "hanweb_page": response.url})
+                    yield from self._request(site, url, "proxy", column=column, method="POST", body=body,
+                                             headers={**hanweb.HEADERS, "Referer": response.url},
+                                             meta={"hanweb_form": body, "hanweb_page": response.url})
         links = discover(response.selector, response.url, site)
-        found += len(links.listings) + len(links.details) + len(links.files)
-        yield from self._follow(site, links, response.url)
-        if kind == "trs" and (links.details or links.listings or found):
+        found += len(links.pages) + len(links.columns) + len(links.details) + len(links.files)
+        yield from self._follow(site, links, response.url, column)
+        if kind == "trs" and (links.details or links.pages or links.columns or found):
             next_url = trs.next_page(text, response.url)
             if next_url:
-                yield self._request(site, next_url, "listing")
+                yield from self._request(site, next_url, "listing", column=column)
         if not found and not response.meta.get("rendered") and cms.fills_itself(text):
             # Nothing to follow, but scripts that would load it: only a browser sees this list.
-            yield self._request(site, response.url, "listing", render=True, dont_filter=True)
+            yield from self._request(site, response.url, "listing", render=True, column=column, count=False,
+                                     dont_filter=True)
 
-    def _records(self, site: Site, records: list[str], base_url: str):
+    def _records(self, site: Site, records: list[str], base_url: str, column: str | None):
         """Follow the links of Hanweb datastore records; returns how many there were."""
         if not records:
             return 0
         selector = Selector(text="<ul>" + "".join(records) + "</ul>")
-        links = discover(selector, base_url, site)
-        yield from self._follow(site, links, base_url)
+        yield from self._follow(site, discover(selector, base_url, site), base_url, column)
         return len(records)
 
-    def _follow(self, site: Site, links, base_url: str):
-        for url in links.listings:
-            yield self._request(site, url, "listing")
+    def _follow(self, site: Site, links: Links, base_url: str, column: str | None):
+        for url in links.pages:
+            yield from self._request(site, url, "listing", column=column or base_url)
+        for url in links.columns:
+            yield from self._request(site, url, "listing", column=url)
         for url in links.details:
-            yield self._request(site, url, "detail")
+            yield from self._request(site, url, "detail")
         for url in links.files:
-            yield self._request(site, url, "attachment", meta={"source_page": base_url})
+            yield from self._request(site, url, "attachment", meta={"source_page": base_url})
+
+    def _attachments(self, site: Site, selector: Selector, page_url: str):
+        files = attachments(selector, page_url, site)
+        if len(files) > self.attachments_max:
+            report_failure(self.crawler, scrapy.Request(page_url, meta={"site": site.name, "role": "detail"}), "capped",
+                           detail=f"{len(files)} attachment links; the first ATTACHMENTS_PER_PAGE_MAX="
+                                  f"{self.attachments_max} fetched")
+        for url in files[:self.attachments_max]:
+            yield from self._request(site, url, "attachment", meta={"source_page": page_url})
 
     def _not_modified(self, site: Site, response) -> NotModifiedItem:
         self.crawler.stats.inc_value(f"govarchive/not_modified/{site.name}")
@@ -160,7 +282,7 @@ class ReportsSpider(scrapy.Spider):
         self.crawler.stats.inc_value(f"govarchive/attachments/{site.name}")
         yield AttachmentItem(
             site=site.name,
-            url=response.request.url,
+            url=response.request.meta.get("redirect_urls", [response.request.url])[0],
             final_url=response.url,
             source_page=response.meta.get("source_page"),
             status=response.status,
@@ -173,26 +295,47 @@ class ReportsSpider(scrapy.Spider):
         request = failure.request
         site = self.sites_by_name.get(request.meta.get("site"))
         if failure.check(FreshInArchive):
+            if request.meta.get("role") == "detail" and site is not None:
+                yield from self._attachments_of_stored(site, request.url)
             return  # counted by the middleware: archived recently, not asked for again
-        if failure.check(IgnoreRequest) and not getattr(failure.value, "response", None):
-            # robots.txt said no (or a middleware dropped it): polite, not an error
-            self.crawler.stats.inc_value(f"govarchive/not_fetched/{request.meta.get('site')}")
-            self.logger.info("%s: not fetched (%s)", request.url, failure.value)
-            return
+        if failure.check(Refused):
+            return  # reported where it was refused
         response = getattr(failure.value, "response", None)
-        kind = f"http_{response.status}" if response is not None else type(failure.value).__name__
+        if failure.check(IgnoreRequest) and response is None and "robots.txt" in str(failure.value):
+            self.crawler.stats.inc_value(f"govarchive/not_fetched/{request.meta.get('site')}")
+            report_failure(self.crawler, request, "robots", detail="disallowed by robots.txt: not requested")
+            return
         if (response is not None and response.status == 404 and request.meta.get("role") == "proxy"
                 and site is not None and not request.meta.get("hanweb_fallback")):
             # Older Hanweb sites answer on /module/jpage/dataproxy.jsp; the newer path 404s there.
             older = hanweb.default_proxy(request.url, older=True)
             query = request.url.split("?", 1)[1]
             if not request.url.startswith(older):
-                yield self._request(site, f"{older}?{query}", "proxy", method="POST", body=request.body,
-                                    headers=request.headers.to_unicode_dict(),
-                                    meta={"hanweb_fallback": True})
+                yield from self._request(site, f"{older}?{query}", "proxy", column=request.meta.get("column"),
+                                         count=False, method="POST", body=request.body,
+                                         headers=request.headers.to_unicode_dict(), meta={"hanweb_fallback": True})
                 return
-        self.crawler.stats.inc_value(f"govarchive/errors/{request.meta.get('site')}/{kind}")
-        self.logger.warning("%s: %s (%s)", request.url, kind, request.meta.get("site"))
+        if request.meta.get("rendered") and response is None and site is not None:
+            attempt = request.meta.get("render_attempt", 0)
+            if attempt < self.render_retries:  # a browser error (navigation timeout …): render again
+                yield from self._request(site, request.url, "listing", render=True, count=False, dont_filter=True,
+                                         column=request.meta.get("column"), meta={"render_attempt": attempt + 1})
+                return
+        kind, status, detail = classify(failure.value)
+        if response is not None and response.status in CHALLENGE_STATUSES and request.meta.get("challenge_seen"):
+            kind, detail = "challenge", f"anti-bot challenge not passed (HTTP {response.status})"
+        report_failure(self.crawler, request, kind, status=status, detail=detail)
+        self.logger.warning("%s: %s (%s)", request.url, detail, request.meta.get("site"))
+
+    def _attachments_of_stored(self, site: Site, url: str):
+        """The files a stored page links: asked for again (the archive skips those it holds)."""
+        db = self.archive()
+        stored = latest_body(db, url) if db is not None else None
+        if stored is None:
+            return
+        body, final_url, content_type = stored
+        text, _ = decode_body(body, content_type)
+        yield from self._attachments(site, Selector(text=text), final_url or url)
 
 
 def _slot(site: Site) -> str:
