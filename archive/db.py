@@ -20,6 +20,21 @@ class ArchiveError(Exception):
     """An archive that cannot be opened or used; the message names the file."""
 
 
+def _read_only(path: str) -> sqlite3.Connection:
+    """A read-only connection. A WAL archive is normally read with mode=ro, which still needs to
+    create its `-shm` beside it; where the directory cannot be written (read-only media, another
+    user's archive) no crawl can be writing it from here either, so it is opened immutable."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        if "readonly" not in str(exc) and "unable to open" not in str(exc):
+            raise
+    return sqlite3.connect(f"file:{path}?immutable=1", uri=True)
+
+
 def check_archive(path: str | os.PathLike, *, write: bool, must_exist: bool) -> None:
     """Raise ArchiveError unless `path` can serve as an archive.
 
@@ -54,7 +69,7 @@ def check_archive(path: str | os.PathLike, *, write: bool, must_exist: bool) -> 
     if head != _SQLITE_MAGIC:
         raise ArchiveError(f"{path}: not a SQLite database")
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = _read_only(path)
         try:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -74,8 +89,7 @@ def open_archive(path: str | os.PathLike, *, create: bool = True, readonly: bool
     check_archive(path, write=not readonly, must_exist=not create or readonly)
     try:
         if readonly:
-            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-            db = sqlite_utils.Database(conn)
+            db = sqlite_utils.Database(_read_only(path))
         else:
             db = sqlite_utils.Database(path)
             db.enable_wal()

@@ -23,6 +23,10 @@ from crawler.sites import SitesFileError
 EXIT_OK, EXIT_NOTHING, EXIT_USAGE, EXIT_LOCKED, EXIT_INTERRUPTED, EXIT_FAILURES = 0, 1, 2, 3, 4, 5
 
 
+class UsageError(Exception):
+    """A bad option value noticed after parsing; the message names it."""
+
+
 class _Parser(argparse.ArgumentParser):
     """Bad options get one line naming them and exit 2, like every other bad input."""
 
@@ -44,17 +48,17 @@ def _settings_pairs(pairs: list[str]) -> dict:
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name:
-            raise ArchiveError(f"-s {pair!r}: expected NAME=VALUE")
+            raise UsageError(f"-s {pair!r}: expected NAME=VALUE")
         out[name] = value
     return out
 
 
 def _check_jobdir(path: str) -> None:
     if os.path.exists(path) and not os.path.isdir(path):
-        raise ArchiveError(f"--jobdir {path}: exists and is not a directory")
+        raise UsageError(f"--jobdir {path}: exists and is not a directory")
     parent = path if os.path.isdir(path) else os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(parent) or not os.access(parent, os.W_OK):
-        raise ArchiveError(f"--jobdir {path}: cannot be created or written")
+        raise UsageError(f"--jobdir {path}: cannot be created or written")
 
 
 def cmd_crawl(args) -> int:
@@ -188,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (SitesFileError, ArchiveError, OutputError) as exc:
+    except (SitesFileError, ArchiveError, OutputError, UsageError) as exc:
         print(f"govarchive: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except ArchiveLocked as exc:
