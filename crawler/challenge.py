@@ -1,10 +1,11 @@
 """Passing anti-bot challenges (瑞数 412/202 `$_ts`, 加速乐 521 `__jsl`) once in a real browser.
 
 `ChallengeMiddleware` is a downloader middleware. Every request goes out as plain Scrapy HTTP; only
-when a response is a recognised challenge does the middleware open Debian's Chromium (through the
-playwright async API, on the asyncio reactor's loop), load the challenged URL, let the page's script
-compute its cookie and reload, wait until the reload lands on a response that is no challenge, take
-the cookies the browser earned and re-issue the original request through plain HTTP with them.
+when a response is a recognised challenge does the middleware load the challenged URL in
+scrapy-playwright's browser (the one browser of the crawl, in a fresh context of its own: a request
+with meta["playwright"] sent straight to the downloader), let the page's script compute its cookie
+and reload, wait until the reload lands on a response that is no challenge, take the cookies the
+context earned and re-issue the original request through plain HTTP with them.
 Scrapy's CookiesMiddleware stores them in its jar, so every later request to that host carries them
 until the site expires them; the next challenge then triggers the next browser pass.
 
@@ -16,11 +17,11 @@ Position (DOWNLOADER_MIDDLEWARES, see crawler/settings.py): 580, i.e.
 - process_request runs before CookiesMiddleware, so cookies this middleware hands over on a request
   reach the jar.
 
-One browser per crawl, launched at the first challenge and closed at spider_closed; one fresh
-browser context per pass (no stale cookies), closed right after. In the pass the browser asks for
-the challenged URL and what the challenge page needs (scripts, XHR, its reload), nothing else; the
-page it lands on is read to its end but handed to the renderer empty (DevTools Fetch domain:
-Chromium only), so the site's page loads no css, images, iframes or favicon in the browser.
+One fresh browser context per pass (no stale cookies), closed right after. In the pass the browser
+asks for the challenged URL and what the challenge page needs (scripts, XHR, its reload), nothing
+else; the page it lands on is read to its end but handed to the renderer empty (the page's own
+routing fetches each main-frame document itself), so the site's page loads no css, images, iframes
+or favicon in the browser.
 One pass at a time per origin: requests challenged while a pass runs, or sent before the last pass
 landed, wait and are re-issued with the cookies it earned instead of rendering again, so there is
 one pass per cookie lifetime. At most CHALLENGE_MAX_ATTEMPTS passes per request; then it gives up
@@ -34,7 +35,7 @@ challenge the page meets (its document, or its own XHR) and keeps the page from 
 (its reload is aborted); the request is then handled like any other challenged one.
 
 Settings: CHALLENGE_ENABLED (True), CHALLENGE_MAX_ATTEMPTS (3), CHALLENGE_TIMEOUT (seconds per
-browser pass, 30), CHALLENGE_LAUNCH_OPTIONS (default: PLAYWRIGHT_LAUNCH_OPTIONS).
+browser pass, 30); the browser is scrapy-playwright's (PLAYWRIGHT_LAUNCH_OPTIONS).
 Stats, per site (meta["site"]; robots.txt: the site of the host): govarchive/challenges/<site>
 (challenged answers seen), govarchive/challenge_renders/<site> (browser passes that landed;
 govarchive/renders/<site> counts the listings the spider renders),
@@ -44,27 +45,27 @@ failed), govarchive/challenge_failures/<site> (requests given up).
 from __future__ import annotations
 
 import asyncio
-import base64
 import logging
 import time
 import weakref
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Request, Response
+from scrapy.http.request import NO_CALLBACK
 from scrapy.utils.httpobj import urlparse_cached
+from scrapy_playwright.page import PageMethod
 
 logger = logging.getLogger(__name__)
 
 RUISHU, JSL = "瑞数", "加速乐"
 CHALLENGE_STATUSES = (202, 412, 521)
 _MAX_HOPS = 5  # challenge pages one browser pass may go through before it counts as failed
-_SUBRESOURCES_ALLOWED = ("Document", "Script", "XHR", "Fetch")  # what a challenge page may need (CDP names)
-# What the renderer gets instead of the site's page once a pass lands (base64): nothing to load, not
-# even the /favicon.ico Chromium would fetch by itself (that request escapes the Fetch domain).
-_EMPTY_PAGE = base64.b64encode(b'<!DOCTYPE html><html><head><link rel="icon" href="data:,"></head></html>').decode()
+_SUBRESOURCES_ALLOWED = ("document", "script", "xhr", "fetch")  # what a challenge page may need
+# What the renderer gets instead of the site's page once a pass lands: nothing to load, not even the
+# /favicon.ico Chromium would fetch by itself (that request escapes the page's routing).
+_EMPTY_PAGE = b'<!DOCTYPE html><html><head><link rel="icon" href="data:,"></head></html>'
 
 
 def detect(status: int, body: bytes, set_cookies=()) -> str | None:
@@ -102,17 +103,11 @@ class ChallengeMiddleware:
         self.stats = crawler.stats
         self.max_attempts = max(1, settings.getint("CHALLENGE_MAX_ATTEMPTS", 3))
         self.timeout = settings.getfloat("CHALLENGE_TIMEOUT", 30.0)
-        self.launch_options = dict(settings.getdict("CHALLENGE_LAUNCH_OPTIONS")
-                                   or settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS"))
-        self.browser_type = settings.get("PLAYWRIGHT_BROWSER_TYPE") or "chromium"
         self.cookies_enabled = settings.getbool("COOKIES_ENABLED", True)
         self._origins: dict[str, _Origin] = {}
         self._sites_by_netloc: dict[str, str] | None = None
-        self._playwright = None
-        self._browser = None
-        self._launch_lock = asyncio.Lock()
+        self._passes = 0  # browser passes started: each gets a context of its own
         self._broken: str | None = None  # the browser cannot start: no further attempts
-        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
         _INSTANCES.add(self)
 
     @classmethod
@@ -181,6 +176,8 @@ class ChallengeMiddleware:
             await load_object(callback)(page, request)
 
     async def process_response(self, request: Request, response: Response):
+        if request.meta.get("challenge_pass"):
+            return response  # a browser pass of this middleware's own
         kind = detect(response.status, response.body, response.headers.getlist(b"Set-Cookie"))
         if kind is None and request.meta.get("playwright"):
             # A page rendered by scrapy-playwright: its body is the DOM after scripts ran, not what
@@ -264,119 +261,105 @@ class ChallengeMiddleware:
     # -- the browser -------------------------------------------------------------------------------
 
     async def _pass(self, request: Request, kind: str) -> tuple[list[dict], int]:
-        """Load the challenged URL in a fresh browser context until a non-challenge answer lands;
-        the cookies the browser then holds for the URL (as playwright gives them), and the time it
-        took in ms."""
-        browser = await self._get_browser()
+        """Load the challenged URL in a fresh context of scrapy-playwright's browser until a
+        non-challenge answer lands; the cookies the context then holds for the URL (as playwright
+        gives them), and the time it took in ms.
+
+        The pass is a Scrapy request handled by scrapy-playwright (its browser, its contexts, a page
+        method that waits for the landing), sent straight to the downloader like robots.txt is."""
         url = request.url if request.method in ("GET", "HEAD") else _page_for(request)
+        self._passes += 1
+        watch = _PassWatch(url)
+        pass_request = Request(url, dont_filter=True, callback=NO_CALLBACK, meta={
+            "playwright": True, "playwright_context": f"challenge-{self._passes}", "playwright_context_kwargs": {},
+            "playwright_include_page": True, "playwright_page_init_callback": watch.page_init,
+            "playwright_page_goto_kwargs": {"wait_until": "commit"},
+            "playwright_page_methods": [PageMethod(watch.wait)],
+            "challenge_pass": True, "dont_obey_robotstxt": True, "dont_retry": True, "dont_redirect": True,
+            "handle_httpstatus_all": True, "site": request.meta.get("site"),
+            "download_slot": request.meta.get("download_slot"), "download_timeout": self.timeout})
         started = time.monotonic()
-        context = await browser.new_context()
         try:
-            cookies = await asyncio.wait_for(self._navigate(context, url), self.timeout)
+            await asyncio.wait_for(self.crawler.engine.download_async(pass_request), self.timeout)
+            if not watch.landed.done():
+                raise ChallengeError("the browser returned before a page landed")
+            landed_url = watch.landed.result()
+            page = pass_request.meta["playwright_page"]
+            cookies = await page.context.cookies([url, landed_url])
         except asyncio.TimeoutError:
-            raise ChallengeError(f"no page landed within {self.timeout:g} s") from None
+            raise ChallengeError(f"no page landed within {self.timeout:g} s{watch.failed_text()}") from None
         except ChallengeError:
             raise
         except Exception as exc:  # playwright.async_api.Error and friends
-            raise ChallengeError(f"{type(exc).__name__}: {exc}") from exc
+            if "launch" in str(exc).lower() or "executable" in str(exc).lower():
+                self._broken = f"cannot start the browser: {type(exc).__name__}: {exc}"
+                logger.error("anti-bot challenges: %s", self._broken)
+            raise ChallengeError(f"{type(exc).__name__}: {exc}{watch.failed_text()}") from exc
         finally:
-            try:
-                await context.close()
-            except Exception:  # noqa: BLE001 - the browser may be gone already
-                pass
-        ms = round((time.monotonic() - started) * 1000)
-        return cookies, ms
-
-    async def _navigate(self, context, url: str) -> list[dict]:
-        """Let the page pass the challenge, with the browser's own network stack, seeing every
-        request through the DevTools Fetch domain (Playwright's routing misses some, e.g. an iframe's
-        first request): the challenge pages get the documents, scripts and XHR they ask for, nothing
-        else (no css, images, favicon); the page that lands is read to its end and handed to the
-        renderer as an empty document, so the site's page loads nothing in the browser."""
-        page = await context.new_page()
-        cdp = await context.new_cdp_session(page)
-        landed: asyncio.Future = asyncio.get_running_loop().create_future()
-        seen = {"main": None, "on_challenge": True, "hops": 0}
-
-        async def paused(event):
-            rid, kind, frame = event["requestId"], event.get("resourceType"), event.get("frameId")
-            try:
-                if "responseStatusCode" not in event and "responseErrorReason" not in event:  # request stage
-                    if seen["main"] is None and kind == "Document":
-                        seen["main"] = frame  # the challenged URL, in the main frame
-                        allowed = True
-                    else:
-                        allowed = seen["on_challenge"] and kind in _SUBRESOURCES_ALLOWED
-                    if allowed:
-                        await cdp.send("Fetch.continueRequest", {"requestId": rid})
-                    else:
-                        await cdp.send("Fetch.failRequest", {"requestId": rid, "errorReason": "BlockedByClient"})
-                    return
-                status = event.get("responseStatusCode") or 0
-                if frame == seen["main"] and event.get("responseErrorReason") and not landed.done():
-                    landed.set_exception(ChallengeError(f"network error: {event['responseErrorReason']}"))
-                if frame != seen["main"] or status in CHALLENGE_STATUSES or 300 <= status < 400 or not status:
-                    if frame == seen["main"] and status in CHALLENGE_STATUSES:
-                        seen["hops"] += 1
-                        if seen["hops"] > _MAX_HOPS and not landed.done():
-                            landed.set_exception(ChallengeError(f"still challenged after {_MAX_HOPS} pages in the browser"))
-                    await cdp.send("Fetch.continueRequest", {"requestId": rid})  # a challenge page, a redirect
-                    return
-                seen["on_challenge"] = False  # the site's page: from here on the browser asks for nothing
-                await cdp.send("Fetch.getResponseBody", {"requestId": rid})  # to its end, as a browser would
-                headers = [h for h in event.get("responseHeaders") or ()
-                           if h["name"].lower() not in ("content-length", "content-encoding", "transfer-encoding")]
-                await cdp.send("Fetch.fulfillRequest", {"requestId": rid, "responseCode": status,
-                                                        "responseHeaders": headers, "body": _EMPTY_PAGE})
-                if not landed.done():
-                    landed.set_result(event["request"]["url"])
-            except Exception as exc:  # noqa: BLE001 - the context may be closing
-                logger.debug("challenge browser: %s on %s", exc, event.get("request", {}).get("url"))
-
-        cdp.on("Fetch.requestPaused", lambda event: asyncio.ensure_future(paused(event)))
-        await cdp.send("Fetch.enable", {"patterns": [
-            {"urlPattern": "*", "requestStage": "Request"},
-            {"urlPattern": "*", "resourceType": "Document", "requestStage": "Response"},
-        ]})
-        await page.goto(url, wait_until="commit")
-        landed_url = await landed
-        return await context.cookies([url, landed_url])
-
-    async def _get_browser(self):
-        async with self._launch_lock:
-            if self._broken:
-                raise ChallengeError(self._broken)
-            if self._browser is None or not self._browser.is_connected():
+            page = pass_request.meta.get("playwright_page")
+            if page is not None:
                 try:
-                    from playwright.async_api import async_playwright
+                    await page.context.close()  # scrapy-playwright forgets the context as it closes
+                except Exception:  # noqa: BLE001 - the browser may be gone already
+                    pass
+        return cookies, round((time.monotonic() - started) * 1000)
 
-                    if self._playwright is None:
-                        self._playwright = await async_playwright().start()
-                    started = time.monotonic()
-                    browser_type = getattr(self._playwright, self.browser_type)
-                    self._browser = await browser_type.launch(**self.launch_options)
-                except Exception as exc:
-                    self._broken = f"cannot start the browser: {type(exc).__name__}: {exc}"
-                    logger.error("anti-bot challenges: %s", self._broken)
-                    raise ChallengeError(self._broken) from exc
-                self.stats.inc_value("govarchive/challenge_browser_launches")
-                logger.info("anti-bot challenges: %s %s launched in %d ms", self.browser_type,
-                            self._browser.version, round((time.monotonic() - started) * 1000))
-            return self._browser
 
-    async def spider_closed(self, spider=None, reason=None):
-        browser, self._browser = self._browser, None
-        playwright, self._playwright = self._playwright, None
-        try:
-            if browser is not None:
-                await browser.close()
-        except Exception:  # noqa: BLE001
-            logger.debug("closing the challenge browser failed", exc_info=True)
-        try:
-            if playwright is not None:
-                await playwright.stop()
-        except Exception:  # noqa: BLE001
-            logger.debug("stopping playwright failed", exc_info=True)
+class _PassWatch:
+    """One browser pass, seen through the page's routing (registered after scrapy-playwright's,
+    so it runs first): documents of the main frame are fetched here, so their answers are seen —
+    challenge pages and redirects go on to the browser, the page that lands is read to its end and
+    handed to the renderer as an empty document, so the site's page loads nothing. While on the
+    challenge, the page gets the documents, scripts and XHR it asks for and nothing else (no css,
+    images, favicon); after it landed, nothing."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.landed: asyncio.Future = asyncio.get_running_loop().create_future()
+        self.hops = 0
+        self.failed: list[str] = []  # what the challenge page asked for and did not get
+
+    def failed_text(self) -> str:
+        return f" (failed: {'; '.join(self.failed)[:500]})" if self.failed else ""
+
+    async def page_init(self, page, request) -> None:
+        async def route(route):
+            preq = route.request
+            try:
+                if preq.is_navigation_request() and preq.frame == page.main_frame:
+                    return await self._document(route)
+                if not self.landed.done() and preq.resource_type in _SUBRESOURCES_ALLOWED:
+                    return await route.fallback()
+                await route.abort("blockedbyclient")
+            except Exception as exc:  # noqa: BLE001 - the page may be closing under us
+                self.failed.append(f"{preq.url}: {type(exc).__name__}")
+                if not self.landed.done() and preq.is_navigation_request() and preq.frame == page.main_frame:
+                    self.landed.set_exception(ChallengeError(f"network error on {preq.url}: {exc}"))
+
+        page.on("requestfailed", lambda preq: self.failed.append(f"{preq.url}: {preq.failure}")
+                if preq.failure and "BLOCKED_BY_CLIENT" not in preq.failure else None)
+        await page.route("**/*", route)
+
+    async def _document(self, route) -> None:
+        if self.landed.done():
+            return await route.abort("blockedbyclient")
+        answer = await route.fetch(max_redirects=0)  # cookies of the context, as the browser's own request
+        if answer.status in CHALLENGE_STATUSES or 300 <= answer.status < 400:
+            if answer.status in CHALLENGE_STATUSES:
+                self.hops += 1
+                if self.hops > _MAX_HOPS:
+                    self.landed.set_exception(ChallengeError(f"still challenged after {_MAX_HOPS} pages in the browser"))
+                    return await route.abort("blockedbyclient")
+            return await route.fulfill(response=answer)  # a challenge page, a redirect: the browser goes on
+        await answer.body()  # to its end, as a browser would
+        headers = {k: v for k, v in answer.headers.items()
+                   if k.lower() not in ("content-length", "content-encoding", "transfer-encoding")}
+        await route.fulfill(status=answer.status, headers=headers, body=_EMPTY_PAGE)
+        self.landed.set_result(route.request.url)
+
+    async def wait(self, page) -> None:
+        """scrapy-playwright's page method: return once the pass landed (or failed)."""
+        await asyncio.wait({self.landed})
 
 
 _INSTANCES: "weakref.WeakSet[ChallengeMiddleware]" = weakref.WeakSet()

@@ -177,6 +177,9 @@ def test_one_browser_pass_per_cookie_lifetime(runs, guard, key):
     else:
         assert plain.stat("renders") <= run.stat("renders") <= plain.stat("renders") + len(run.guard.issued)
     assert run.stat("render_ms") > 0
+    # One browser for the whole crawl, scrapy-playwright's: each pass in a context of its own.
+    assert run.stats["playwright/browser_count"] == 1
+    assert run.stats["playwright/context_count"] >= renders + (key == "huancui")
     # Every challenge Scrapy met was seen by the middleware: one per answer on plain HTTP; a rendered
     # page counts once however many of its own requests (css, js, XHR) were challenged.
     challenged = [r for r in run.scrapy() if r.status == run.guard.status]
