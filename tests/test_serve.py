@@ -54,3 +54,11 @@ def test_serve_missing_archive(tmp_path):
     result = run_cli("serve", "--db", str(tmp_path / "none.db"), check=False)
     assert result.returncode == 2
     assert f"{tmp_path / 'none.db'}: no such archive" in result.stderr
+
+
+def test_open_fetch_errors_query(served, portal):
+    """The canned query names what the archive lacks: here only the report link robots.txt disallows."""
+    base, name = served
+    rows = get_json(f"{base}/{name}/open_fetch_errors.json?_shape=array")
+    assert [(r["site"], r["kind"], r["url"]) for r in rows] == [
+        ("宁波市江北区应急管理局", "robots", portal.url("jiangbei", "/private/ndbg/2019.html"))]
