@@ -40,11 +40,11 @@ An endless listing (linked as 历年政府信息公开年报, undated, so a list
   pages-per-listing caps (and DEPTH_LIMIT); the crawl ends by itself.
 
 Bodies too big (the cap, DOWNLOAD_MAXSIZE, is smaller than 100 MiB):
-  /xxgk/ndbg/big/t20100120_1010.html  100 MiB of HTML, Content-Length given, streamed: too_large
+  /xxgk/ndbg/big/t20110120_1010.html  100 MiB of HTML, Content-Length given, streamed: too_large
                                       (refused on the header, before the body)
-  /xxgk/ndbg/big/t20090120_1009.html  100 MiB, no Content-Length (ended by close): too_large
+  /xxgk/ndbg/big/t20100120_1009.html  100 MiB, no Content-Length (ended by close): too_large
                                       (cut when the cap is passed)
-  /xxgk/ndbg/big/t20080120_1008.html  gzip bomb: Content-Encoding: gzip, ~3 MB that inflate to
+  /xxgk/ndbg/big/t20090120_1008.html  gzip bomb: Content-Encoding: gzip, ~3 MB that inflate to
                                       3 GiB of spaces: decompression (a decompressed-size cap)
   /uploadfiles/2021/01/P020210118_big.pdf  a 100 MiB PDF attachment of the 2020 report: too_large
 
@@ -56,14 +56,14 @@ The 2019 report links /uploadfiles/2020/01/P020200116_0001.pdf … _1000.pdf: an
 cap bounds how many are fetched.
 
 Broken answers:
-  /xxgk/ndbg/bad/t20070120_1007.html  a 1 MiB header line: a failure (Twisted drops the connection:
+  /xxgk/ndbg/bad/t20190125_1007.html  a 1 MiB header line: a failure (Twisted drops the connection:
                                       ConnectionDone)
-  /xxgk/ndbg/bad/t20060120_1006.html  a header line without a colon ("Content-Type text/html…"):
+  /xxgk/ndbg/bad/t20180125_1006.html  a header line without a colon ("Content-Type text/html…"):
                                       Twisted drops the line, so the page arrives without a
                                       Content-Type; archived, decoded by its <meta> (utf-8)
-  /xxgk/ndbg/bad/t20050120_1005.html  Content-Length "1024, 2048": a failure (Twisted: conflicting
+  /xxgk/ndbg/bad/t20170125_1005.html  Content-Length "1024, 2048": a failure (Twisted: conflicting
                                       Content-Length headers)
-  /xxgk/ndbg/bad/t20040120_1004.html  200, then the body one byte a second, never finished (it stops
+  /xxgk/ndbg/bad/t20160125_1004.html  200, then the body one byte a second, never finished (it stops
                                       after DRIP_BYTES and closes): timeout (DOWNLOAD_TIMEOUT)
 
 Everything slow (the drip, the streams) ends as soon as the portal stops.
@@ -71,6 +71,8 @@ Everything slow (the drip, the streams) ends as soon as the portal stops.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from html import escape
 from urllib.parse import parse_qs, quote, urlsplit
 
@@ -136,34 +138,24 @@ class HostileCms(Generic):
         super().__init__("index_n")
         self.offsite_port = offsite_port
 
-    @property
-    def offsite(self) -> str:
-        return f"http://127.0.0.1:{self.offsite_port}"
+    def offsite(self, path: str, host: str = "127.0.0.1") -> str:
+        return f"http://{host}:{self.offsite_port}{path}"
 
     def handle(self, site, method, path, headers, body):
         parts = urlsplit(path)
-        route = _STATIC_TRAPS.get(parts.path)
-        if route is not None:
-            return route(self, headers)
-        if parts.path == "/xxgk/ndbg/loop/next.html":
-            n = parse_qs(parts.query).get("n", ["1"])[0]
-            return _redirect(302, f"/xxgk/ndbg/loop/next.html?n={int(n) + 1 if n.isdigit() else 2}")
+        if trap := _TRAPS.get(parts.path):
+            return trap.answer(self, parts, headers, trap.title)
         if m := _ENDLESS_LISTING.match(parts.path):
             return _html(endless_listing(int(m["series"] or 0), int(m["page"] or 0)))
         if m := _ENDLESS_DETAIL.match(parts.path):
             return _html(endless_detail(int(m["id"])))
-        if m := _MANY.match(parts.path):
-            n = int(m[1])
-            if 1 <= n <= ATTACHMENT_LINKS:
-                return Answer(200, [("Content-Type", PDF)], _pdf(f"attachment {n} of {ATTACHMENT_LINKS}"))
+        if (m := _MANY.match(parts.path)) and 1 <= int(m[1]) <= ATTACHMENT_LINKS:
+            return Answer(200, [("Content-Type", PDF)], _pdf(f"attachment {int(m[1])} of {ATTACHMENT_LINKS}"))
         if parts.path in HOSTILE_FILENAMES:
             return Answer(200, [("Content-Type", PDF),
                                 ("Content-Disposition", content_disposition(HOSTILE_FILENAMES[parts.path]))],
                           _pdf("attachment with a hostile file name"))
         return None
-
-    def _to_offsite(self, status: int, path: str, host: str = "127.0.0.1"):
-        return _redirect(status, f"http://{host}:{self.offsite_port}{path}")
 
 
 def content_disposition(name: str) -> str:
@@ -174,8 +166,8 @@ def content_disposition(name: str) -> str:
     return "attachment; filename*=UTF-8''" + quote(name, safe="")
 
 
-def _html(text: str, status: int = 200) -> Answer:
-    return Answer(status, [("Content-Type", "text/html; charset=utf-8")], text.encode("utf-8"))
+def _html(text: str) -> Answer:
+    return Answer(200, [("Content-Type", "text/html; charset=utf-8")], text.encode("utf-8"))
 
 
 def _redirect(status: int, location: str) -> Answer:
@@ -194,6 +186,7 @@ def _report_head(title: str) -> bytes:
 
 
 _TAIL = b"</div></body></html>\n"
+_YEAR = re.compile(r"(20\d\d)年")
 
 
 def _big_page(title: str, with_length: bool) -> Answer:
@@ -212,62 +205,85 @@ def _big_pdf() -> Answer:
                   length=BIG)
 
 
+def _page(title: str) -> bytes:
+    """A short report page, for the traps whose page is fine and whose answer is not (published the
+    January after the year its title names, as its path says)."""
+    published = f"{int(_YEAR.search(title)[1]) + 1}-01-25"
+    return pages.chrome(SITE_NAME, title, "政府信息公开年报",
+                        pages.article(title, published, pages.paragraphs(["（全文略）"]), container="trs")).encode("utf-8")
+
+
 def _raw(head: str, body: bytes) -> Answer:
     return Answer(200, body=head.replace("\n", "\r\n").encode("latin-1") + body, raw=True)
 
 
-def _page(year: int) -> bytes:
-    return pages.chrome(SITE_NAME, f"{AGENCY}{year}年政府信息公开工作年度报告", "政府信息公开年报",
-                        pages.article(f"{AGENCY}{year}年政府信息公开工作年度报告", f"{year + 1}-01-20",
-                                      pages.paragraphs(["（全文略）"]), container="trs")).encode("utf-8")
+def _enormous_header(title: str) -> Answer:
+    return Answer(200, [("Content-Type", "text/html; charset=utf-8"), ("X-Trace", "a" * MIB)], _page(title))
 
 
-def _enormous_header() -> Answer:
-    page = _page(2006)
-    return Answer(200, [("Content-Type", "text/html; charset=utf-8"), ("X-Trace", "a" * MIB)], page)
-
-
-def _no_colon() -> Answer:
-    page = _page(2005)
+def _no_colon(title: str) -> Answer:
+    page = _page(title)
     return _raw(f"HTTP/1.1 200 OK\nServer: nginx\nContent-Type text/html; charset=utf-8\n"
                 f"Content-Length: {len(page)}\nConnection: close\n\n", page)
 
 
-def _two_lengths() -> Answer:
-    page = _page(2004)
+def _two_lengths(title: str) -> Answer:
     return _raw("HTTP/1.1 200 OK\nServer: nginx\nContent-Type: text/html; charset=utf-8\n"
-                "Content-Length: 1024, 2048\nConnection: close\n\n", page)
+                "Content-Length: 1024, 2048\nConnection: close\n\n", _page(title))
 
 
-def _drip() -> Answer:
-    page = _page(2003)
+def _drip(title: str) -> Answer:
+    page = _page(title)
     return Answer(200, [("Content-Type", "text/html; charset=utf-8")],
                   (page[i:i + 1] for i in range(min(DRIP_BYTES, len(page)))), length=len(page), pace=1.0)
 
 
-def _meta_refresh(cms: HostileCms) -> Answer:
-    target = f"{cms.offsite}/xxgk/ndbg/2013.html"
-    title = f"{AGENCY}2013年政府信息公开工作年度报告"
+def _meta_refresh(target: str, title: str) -> Answer:
     return _html(f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><meta http-equiv="refresh" content="0;url={target}">'
                  f"<title>{title}</title></head><body><p>页面已迁移，正在跳转……</p></body></html>\n")
 
 
-_STATIC_TRAPS = {
-    "/xxgk/ndbg/loop/a.html": lambda cms, h: _redirect(302, "/xxgk/ndbg/loop/b.html"),
-    "/xxgk/ndbg/loop/b.html": lambda cms, h: _redirect(302, "/xxgk/ndbg/loop/a.html"),
-    "/xxgk/ndbg/away/2016.html": lambda cms, h: cms._to_offsite(302, "/xxgk/ndbg/2016.html"),
-    "/xxgk/ndbg/away/2015.html": lambda cms, h: cms._to_offsite(301, "/xxgk/ndbg/2015.html", host="localhost"),
-    "/xxgk/ndbg/away/2014.html": lambda cms, h: _redirect(302, f"http://localhost:{_own_port(h)}{R2020}"),
-    "/xxgk/ndbg/away/2013.html": lambda cms, h: _meta_refresh(cms),
-    "/xxgk/ndbg/big/t20100120_1010.html": lambda cms, h: _big_page(f"{AGENCY}2010年政府信息公开工作年度报告（全文）", True),
-    "/xxgk/ndbg/big/t20090120_1009.html": lambda cms, h: _big_page(f"{AGENCY}2009年政府信息公开工作年度报告（全文）", False),
-    "/xxgk/ndbg/big/t20080120_1008.html": lambda cms, h: _bomb(f"{AGENCY}2008年政府信息公开工作年度报告"),
-    BIG_PDF: lambda cms, h: _big_pdf(),
-    "/xxgk/ndbg/bad/t20070120_1007.html": lambda cms, h: _enormous_header(),
-    "/xxgk/ndbg/bad/t20060120_1006.html": lambda cms, h: _no_colon(),
-    "/xxgk/ndbg/bad/t20050120_1005.html": lambda cms, h: _two_lengths(),
-    "/xxgk/ndbg/bad/t20040120_1004.html": lambda cms, h: _drip(),
+def _report(year: int, suffix: str = "") -> str:
+    return f"{AGENCY}{year}年政府信息公开工作年度报告{suffix}"
+
+
+def _next_hop(cms, parts, headers, title) -> Answer:
+    n = parse_qs(parts.query).get("n", ["1"])[0]
+    return _redirect(302, f"/xxgk/ndbg/loop/next.html?n={int(n) + 1 if n.isdigit() else 2}")
+
+
+@dataclass(frozen=True)
+class Trap:
+    title: str  # the text of the link that leads to it: it names a report
+    answer: Callable  # (cms, parts of the request URL, request headers, title) → Answer
+    query: str = ""  # the column links path + query
+    linked: bool = True  # False: reached only through another trap
+
+
+# Trap path on the hostile site → how it is linked and answered.
+_TRAPS = {
+    "/xxgk/ndbg/loop/a.html": Trap(_report(2018), lambda cms, u, h, t: _redirect(302, "/xxgk/ndbg/loop/b.html")),
+    "/xxgk/ndbg/loop/b.html": Trap(_report(2018), lambda cms, u, h, t: _redirect(302, "/xxgk/ndbg/loop/a.html"),
+                                   linked=False),
+    "/xxgk/ndbg/loop/next.html": Trap(_report(2017), _next_hop, query="?n=1"),
+    "/xxgk/ndbg/away/2016.html": Trap(_report(2016), lambda cms, u, h, t: _redirect(
+        302, cms.offsite("/xxgk/ndbg/2016.html"))),
+    "/xxgk/ndbg/away/2015.html": Trap(_report(2015), lambda cms, u, h, t: _redirect(
+        301, cms.offsite("/xxgk/ndbg/2015.html", host="localhost"))),
+    "/xxgk/ndbg/away/2014.html": Trap(_report(2014, "（转载）"), lambda cms, u, h, t: _redirect(
+        302, f"http://localhost:{_own_port(h)}{R2020}")),
+    "/xxgk/ndbg/away/2013.html": Trap(_report(2013), lambda cms, u, h, t: _meta_refresh(
+        cms.offsite("/xxgk/ndbg/2013.html"), t)),
+    "/xxgk/ndbg/big/t20110120_1010.html": Trap(_report(2010, "（全文）"), lambda cms, u, h, t: _big_page(t, True)),
+    "/xxgk/ndbg/big/t20100120_1009.html": Trap(_report(2009, "（全文）"), lambda cms, u, h, t: _big_page(t, False)),
+    "/xxgk/ndbg/big/t20090120_1008.html": Trap(_report(2008), lambda cms, u, h, t: _bomb(t)),
+    "/xxgk/ndbg/bad/t20190125_1007.html": Trap(_report(2018, "（修订版）"), lambda cms, u, h, t: _enormous_header(t)),
+    "/xxgk/ndbg/bad/t20180125_1006.html": Trap(_report(2017, "（修订版）"), lambda cms, u, h, t: _no_colon(t)),
+    "/xxgk/ndbg/bad/t20170125_1005.html": Trap(_report(2016, "（修订版）"), lambda cms, u, h, t: _two_lengths(t)),
+    "/xxgk/ndbg/bad/t20160125_1004.html": Trap(_report(2015, "（修订版）"), lambda cms, u, h, t: _drip(t)),
+    BIG_PDF: Trap(_report(2020, "（全文）.pdf"), lambda cms, u, h, t: _big_pdf(), linked=False),  # from the 2020 report
 }
+
 
 _ENDLESS_LISTING = re.compile(r"^/xxgk/gknb/(?:s(?P<series>\d+)/)?index(?:_(?P<page>\d+))?\.html$")
 _ENDLESS_DETAIL = re.compile(r"^/xxgk/gknb/\d{6}/t\d{8}_(?P<id>\d+)\.html$")
@@ -322,35 +338,21 @@ def endless_detail(ident: int) -> str:
 
 
 def hostile_site(offsite_port: int) -> DemoSite:
-    r2020 = Document(R2020, f"{AGENCY}2020年政府信息公开工作年度报告", "2021-01-18",
+    r2020 = Document(R2020, _report(2020), "2021-01-18",
                      report_body("000", "2019", style="word", prose=_prose(2020))
                      + "\n".join(_attachment_link(p, f"政府信息公开情况统计表{n}.pdf")
                                  for n, p in enumerate(HOSTILE_FILENAMES, 1))
-                     + _attachment_link(BIG_PDF, f"{AGENCY}2020年政府信息公开工作年度报告（全文）.pdf"),
+                     + _attachment_link(BIG_PDF, _TRAPS[BIG_PDF].title),
                      is_report=True, agency=AGENCY, year=2020)
-    r2019 = Document(R2019, f"{AGENCY}2019年政府信息公开工作年度报告", "2020-01-16",
+    r2019 = Document(R2019, _report(2019), "2020-01-16",
                      report_body("004", "2019", style="plain", prose=_prose(2019))
                      + "\n".join(_attachment_link(f"/uploadfiles/2020/01/P020200116_{n:04d}.pdf", f"附件{n}.pdf")
                                  for n in range(1, ATTACHMENT_LINKS + 1)),
                      is_report=True, agency=AGENCY, year=2019)
-    offsite = f"http://127.0.0.1:{offsite_port}"
-    traps = [
-        ("/xxgk/ndbg/loop/a.html", f"{AGENCY}2018年政府信息公开工作年度报告"),
-        ("/xxgk/ndbg/loop/next.html?n=1", f"{AGENCY}2017年政府信息公开工作年度报告"),
-        ("/xxgk/ndbg/away/2016.html", f"{AGENCY}2016年政府信息公开工作年度报告"),
-        ("/xxgk/ndbg/away/2015.html", f"{AGENCY}2015年政府信息公开工作年度报告"),
-        ("/xxgk/ndbg/away/2014.html", f"{AGENCY}2014年政府信息公开工作年度报告（转载）"),
-        ("/xxgk/ndbg/away/2013.html", f"{AGENCY}2013年政府信息公开工作年度报告"),
-        (f"{offsite}/xxgk/ndbg/2012.html", f"{AGENCY}2012年政府信息公开工作年度报告"),
-        (f"http://localhost:{offsite_port}/xxgk/ndbg/2011.html", f"{AGENCY}2011年政府信息公开工作年度报告"),
+    traps = [(path + trap.query, trap.title) for path, trap in _TRAPS.items() if trap.linked] + [
+        (f"http://127.0.0.1:{offsite_port}/xxgk/ndbg/2012.html", _report(2012)),
+        (f"http://localhost:{offsite_port}/xxgk/ndbg/2011.html", _report(2011)),
         ("/xxgk/gknb/index.html", "历年政府信息公开年报"),
-        ("/xxgk/ndbg/big/t20100120_1010.html", f"{AGENCY}2010年政府信息公开工作年度报告（全文）"),
-        ("/xxgk/ndbg/big/t20090120_1009.html", f"{AGENCY}2009年政府信息公开工作年度报告（全文）"),
-        ("/xxgk/ndbg/big/t20080120_1008.html", f"{AGENCY}2008年政府信息公开工作年度报告"),
-        ("/xxgk/ndbg/bad/t20070120_1007.html", f"{AGENCY}2007年政府信息公开工作年度报告"),
-        ("/xxgk/ndbg/bad/t20060120_1006.html", f"{AGENCY}2006年政府信息公开工作年度报告"),
-        ("/xxgk/ndbg/bad/t20050120_1005.html", f"{AGENCY}2005年政府信息公开工作年度报告"),
-        ("/xxgk/ndbg/bad/t20040120_1004.html", f"{AGENCY}2004年政府信息公开工作年度报告"),
     ]
     return DemoSite("hostile", AGENCY, SITE_NAME, "政府信息公开年报", "/xxgk/ndbg/", [r2020, r2019], per_page=10,
                     cms=HostileCms(offsite_port), disallow=["/private/"], extra_links=traps)
@@ -362,7 +364,7 @@ OFFSITE_PATHS = ("/xxgk/ndbg/2016.html", "/xxgk/ndbg/2015.html", "/xxgk/ndbg/201
 
 def offsite_site() -> DemoSite:
     """Another origin carrying copies of the reports the traps point at: anything archived from it is a bug."""
-    docs = [Document(p, f"{AGENCY}{p[-9:-5]}年政府信息公开工作年度报告", f"{int(p[-9:-5]) + 1}-01-20",
+    docs = [Document(p, _report(int(p[-9:-5])), f"{int(p[-9:-5]) + 1}-01-20",
                      pages.paragraphs(["（转载，全文略）"])) for p in OFFSITE_PATHS]
     return DemoSite("offsite", "其他网站", "其他网站", "转载", "/xxgk/ndbg/", docs)
 

@@ -9,6 +9,7 @@ guard (demo_portal/faults.py); without a fault plan nothing about a site's answe
 """
 from __future__ import annotations
 
+import bisect
 import email.utils
 import hashlib
 import socket
@@ -26,12 +27,12 @@ from demo_portal.sites import DemoSite, all_sites
 
 _LAST_MODIFIED = email.utils.formatdate(1706000000, usegmt=True)
 _NOT_FOUND = b"<html><body><h1>404 Not Found</h1></body></html>"
+_LOG_LOCK = threading.Lock()  # several servers may share one log
 
 
 @dataclass(frozen=True)
 class LoggedRequest:
-    """One request as the server saw it. The log is in the order answers finished (a stalled or
-    drip-fed request is logged late): sort by `time` for the order requests arrived in."""
+    """One request as the server saw it, logged once answered, in the order requests arrived."""
 
     site: str
     method: str
@@ -162,8 +163,10 @@ class SiteServer:
                         status, sent = self._write(error_answer(fault))
                     else:
                         status, sent = self._write(server.answer(self.command, self.path, self.headers, body))
-                server.log.append(LoggedRequest(server.site.key, self.command, self.path, status, dict(self.headers),
-                                                body, arrived, fault, sent))
+                entry = LoggedRequest(server.site.key, self.command, self.path, status, dict(self.headers),
+                                      body, arrived, fault, sent)
+                with _LOG_LOCK:  # by arrival: a slow answer (a stall) is not logged after quicker later ones
+                    bisect.insort(server.log, entry, key=lambda r: r.time)
 
             def _write(self, answer: Answer) -> tuple[int, int]:
                 """Send `answer`; (status, body bytes sent). A client that goes away ends it quietly."""

@@ -277,6 +277,9 @@ def test_a_stall_blocks_neither_other_requests_nor_shutdown(ningxia_server):
     thread.join(20)
     assert not thread.is_alive()
     assert stalled["outcome"].kind == "closed"
+    # Logged last, listed first: the log is in the order requests arrived.
+    assert [(r.path, r.fault) for r in logged(ningxia_server)] == [
+        (REPORT.path, "stall"), ("/robots.txt", None), ("/", None), ("/xxgk/zfxxgknb/index.html", None)]
 
 
 def test_guard_and_faults_compose():

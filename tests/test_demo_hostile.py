@@ -25,9 +25,9 @@ from demo_portal.sites import all_sites
 TRAPS = {
     "/xxgk/ndbg/loop/a.html", "/xxgk/ndbg/loop/next.html?n=1", "/xxgk/ndbg/away/2016.html",
     "/xxgk/ndbg/away/2015.html", "/xxgk/ndbg/away/2014.html", "/xxgk/ndbg/away/2013.html", "/xxgk/gknb/index.html",
-    "/xxgk/ndbg/big/t20100120_1010.html", "/xxgk/ndbg/big/t20090120_1009.html", "/xxgk/ndbg/big/t20080120_1008.html",
-    "/xxgk/ndbg/bad/t20070120_1007.html", "/xxgk/ndbg/bad/t20060120_1006.html", "/xxgk/ndbg/bad/t20050120_1005.html",
-    "/xxgk/ndbg/bad/t20040120_1004.html",
+    "/xxgk/ndbg/big/t20110120_1010.html", "/xxgk/ndbg/big/t20100120_1009.html", "/xxgk/ndbg/big/t20090120_1008.html",
+    "/xxgk/ndbg/bad/t20190125_1007.html", "/xxgk/ndbg/bad/t20180125_1006.html", "/xxgk/ndbg/bad/t20170125_1005.html",
+    "/xxgk/ndbg/bad/t20160125_1004.html",
 }
 
 
@@ -179,8 +179,8 @@ def rss() -> int:
     return int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) * 1024
 
 
-@pytest.mark.parametrize("path,length", [("/xxgk/ndbg/big/t20100120_1010.html", BIG),
-                                         ("/xxgk/ndbg/big/t20090120_1009.html", None)])
+@pytest.mark.parametrize("path,length", [("/xxgk/ndbg/big/t20110120_1010.html", BIG),
+                                         ("/xxgk/ndbg/big/t20100120_1009.html", None)])
 def test_100_mb_page_is_streamed(hostile, path, length):
     conn, resp = request(hostile, path, timeout=30)
     with closing(conn):
@@ -208,7 +208,7 @@ def test_big_attachment_declares_100_mb(hostile):
 
 
 def test_gzip_bomb_is_small_and_says_gzip(hostile):
-    conn, resp = request(hostile, "/xxgk/ndbg/big/t20080120_1008.html", timeout=60)
+    conn, resp = request(hostile, "/xxgk/ndbg/big/t20090120_1008.html", timeout=60)
     with closing(conn):
         assert resp.getheader("Content-Encoding") == "gzip"
         body = resp.read()
@@ -265,18 +265,18 @@ def test_report_with_a_thousand_attachments(hostile):
 
 
 def test_enormous_header(hostile):
-    head = raw_head(hostile.servers["hostile"].port, "/xxgk/ndbg/bad/t20070120_1007.html")
+    head = raw_head(hostile.servers["hostile"].port, "/xxgk/ndbg/bad/t20190125_1007.html")
     assert b"X-Trace: " + b"a" * MIB in head.split(b"\r\n")
     with pytest.raises(http.client.LineTooLong):
-        request(hostile, "/xxgk/ndbg/bad/t20070120_1007.html")
+        request(hostile, "/xxgk/ndbg/bad/t20190125_1007.html")
 
 
 def test_malformed_headers(hostile):
     port = hostile.servers["hostile"].port
-    no_colon = raw_head(port, "/xxgk/ndbg/bad/t20060120_1006.html").split(b"\r\n")
+    no_colon = raw_head(port, "/xxgk/ndbg/bad/t20180125_1006.html").split(b"\r\n")
     assert no_colon[0] == b"HTTP/1.1 200 OK" and b"Content-Type text/html; charset=utf-8" in no_colon
     assert not [h for h in no_colon[1:] if h.lower().startswith(b"content-type:")]
-    two = raw_head(port, "/xxgk/ndbg/bad/t20050120_1005.html").split(b"\r\n")
+    two = raw_head(port, "/xxgk/ndbg/bad/t20170125_1005.html").split(b"\r\n")
     assert b"Content-Length: 1024, 2048" in two
 
 
@@ -284,7 +284,7 @@ def test_drip_feed_sends_a_byte_a_second_and_ends_when_the_portal_stops():
     with HostilePortal() as portal:
         port = portal.servers["hostile"].port
         sock = socket.create_connection(("127.0.0.1", port), timeout=10)
-        sock.sendall(f"GET /xxgk/ndbg/bad/t20040120_1004.html HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+        sock.sendall(f"GET /xxgk/ndbg/bad/t20160125_1004.html HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
         data = b""
         while b"\r\n\r\n" not in data:
             data += sock.recv(4096)
@@ -304,5 +304,5 @@ def test_drip_feed_sends_a_byte_a_second_and_ends_when_the_portal_stops():
         assert len(body + rest) < 10
         sock.close()
         assert portal.wait_idle(5)
-        (drip,) = [r for r in portal.log if r.path.endswith("t20040120_1004.html")]
+        (drip,) = [r for r in portal.log if r.path.endswith("t20160125_1004.html")]
         assert drip.status == 200 and drip.sent == len(body + rest)
