@@ -325,16 +325,21 @@ class _PassWatch:
     async def page_init(self, page, request) -> None:
         async def route(route):
             preq = route.request
+            main = preq.is_navigation_request() and preq.frame == page.main_frame
             try:
-                if preq.is_navigation_request() and preq.frame == page.main_frame:
+                if main:
                     return await self._document(route)
                 if not self.landed.done() and preq.resource_type in _SUBRESOURCES_ALLOWED:
                     return await route.fallback()
                 await route.abort("blockedbyclient")
-            except Exception as exc:  # noqa: BLE001 - the page may be closing under us
-                self.failed.append(f"{preq.url}: {type(exc).__name__}")
-                if not self.landed.done() and preq.is_navigation_request() and preq.frame == page.main_frame:
+            except Exception as exc:  # noqa: BLE001 - a reset, a truncated body, the page closing under us
+                self.failed.append(f"{preq.url}: {type(exc).__name__}: {str(exc)[:200]}")
+                if main and not self.landed.done():
                     self.landed.set_exception(ChallengeError(f"network error on {preq.url}: {exc}"))
+                try:
+                    await route.abort("failed")  # never leave the browser waiting on this request
+                except Exception:  # noqa: BLE001 - already handled, or the page is gone
+                    pass
 
         page.on("requestfailed", lambda preq: self.failed.append(f"{preq.url}: {preq.failure}")
                 if preq.failure and "BLOCKED_BY_CLIENT" not in preq.failure else None)

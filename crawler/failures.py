@@ -53,10 +53,14 @@ def classify(exc: BaseException) -> tuple[str, int | None, str]:
         return "refused", None, text
     if isinstance(exc, ResponseDataLossError) or _has_data_loss(exc):
         return "truncated", None, text
-    if isinstance(exc, DownloadCancelledError) and "max size" in str(exc):
-        return "too_large", None, text
+    if isinstance(exc, DownloadCancelledError):
+        # Scrapy cancels a download only for its size cap: on the Content-Length (with a message),
+        # or once the streamed body passed it (without one).
+        return "too_large", None, text if str(exc) else "the body passed the size cap while it streamed"
     if isinstance(exc, IgnoreRequest) and "decompression" in str(exc):
         return "decompression", None, text
+    if isinstance(exc, IgnoreRequest) and "max redirections" in str(exc):
+        return "redirect_loop", None, text
     if isinstance(exc, (tx_error.ConnectionLost, tx_error.ConnectionDone, ConnectionResetError, ResponseNeverReceived,
                         ResponseFailed, DownloadFailedError, tx_error.ConnectError)):
         return "reset", None, text

@@ -91,6 +91,7 @@ CHALLENGE_TIMEOUT = 30  # seconds for one browser pass
 # for at 100), and one the archive makes unnecessary is never sent (50).
 DOWNLOADER_MIDDLEWARES = {
     "crawler.scope.SiteScopeMiddleware": 40,
+    "crawler.scope.RedirectGuardMiddleware": 610,  # sees a redirect before RedirectMiddleware (600)
     "crawler.incremental.IncrementalMiddleware": 50,
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.robots.ReportingRobotsTxtMiddleware": 100,
