@@ -1,7 +1,7 @@
 """Traditional → simplified conversion, only where the text needs it.
 
-opencc-python-reimplemented converts ~400k chars/s, the slowest step of extraction, so a cheap test
-first looks for characters that exist only in traditional script.
+OpenCC (the C++ library's wheel) converts ~10M chars/s, 25× the pure-Python reimplementation; a
+cheap test still looks first for characters that exist only in traditional script.
 """
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def is_traditional(text: str, sample: int = 20000, threshold: int = 3) -> bool:
 
 @lru_cache(maxsize=1)
 def _converter():
-    import opencc  # imported lazily: building the dictionaries costs ~0.1 s
+    import opencc  # imported lazily: loading the dictionaries costs time
 
     return opencc.OpenCC("t2s")
 

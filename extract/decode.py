@@ -52,3 +52,13 @@ def decode_body(body: bytes, content_type: str | None = None) -> tuple[str, str]
             continue
     enc = candidates[0]
     return body.decode(enc, "replace"), enc
+
+
+# What XML cannot hold and lxml refuses (ValueError): C0 controls but \t \n \r, lone surrogates,
+# U+FFFE/U+FFFF. Real pages carry them (NULs in Word exports, stray escapes).
+_XML_INCOMPATIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """The text without the characters lxml refuses; unchanged (same object) when it has none."""
+    return _XML_INCOMPATIBLE.sub("", text) if _XML_INCOMPATIBLE.search(text) else text

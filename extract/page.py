@@ -1,13 +1,14 @@
 """One stored page (bytes) → everything the archive keeps about it. Pure: no I/O, no clock."""
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
 from extract import html_text, metadata, report
 from extract.chinese import is_traditional, to_simplified
 from extract.checks import run_checks
-from extract.decode import decode_body
+from extract.decode import decode_body, xml_safe
 from extract.model import Cell, Check
 from extract.tables import extract_tables
 from extract.version import EXTRACTOR_VERSION
@@ -60,20 +61,31 @@ def looks_like_html(body: bytes, content_type: str | None) -> bool:
 def extract_page(body: bytes, content_type: str | None = None) -> Extraction:
     """Decode, find the content, read metadata and identity, and for a report its tables and checks."""
     decoded, encoding = decode_body(body, content_type)
+    safe = xml_safe(decoded)
     is_html = looks_like_html(body, content_type)
+    notes: list[str] = []
     if is_html:
-        doc = html_text.parse_html(decoded)
-        body_el = doc.find("body") if doc.find("body") is not None else doc
+        doc, notes = html_text.parse_html(safe)
+        if is_traditional(html_text.text_content(_body(doc))):
+            # Labels are matched in simplified characters: the page is converted and parsed again
+            # (one C call each; the archive keeps the page as served).
+            converted, more = _simplified_capped(safe, "<")
+            doc, notes = html_text.parse_html(converted)
+            notes += more
+        body_el = _body(doc)
         root = html_text.content_root(doc)
-        if is_traditional(html_text.text_content(body_el)):
-            # Labels are matched in simplified characters: convert the tree's text once (the
-            # archive keeps the page as served).
-            html_text.to_simplified_tree(body_el)
-        page_text, simple_text = html_text.texts(body_el, root)
-        title = _html_title(doc, root)
+        page_text, simple_text, cut = html_text.texts(body_el, root)
+        if cut:
+            notes.append(f"page has more than {html_text.MAX_WALKED:,} elements: the text after them is read "
+                         "without line and cell breaks")
+        metas = html_text.meta_tags(doc)
+        title = _html_title(doc, root, metas)
     else:
+        metas = {}
         doc = root = None
-        page_text = simple_text = to_simplified(decoded.replace("\r\n", "\n"))
+        plain = safe.replace("\r\n", "\n")
+        page_text, notes = _simplified_capped(plain, "\n") if is_traditional(plain) else (plain, [])
+        simple_text = page_text
         title = None
     meta = metadata.parse_metadata(page_text)
     if title is None:
@@ -87,16 +99,17 @@ def extract_page(body: bytes, content_type: str | None = None) -> Extraction:
         title=simple_title,
         metadata=meta,
         is_report=report.is_report(simple_title, simple_text),
+        warnings=notes,
     )
     if not result.is_report:
         return result
-    hints = tuple(h for h in (html_text.meta_content(doc, n) for n in ("ContentSource", "SiteName")) if h) if doc is not None else ()
+    hints = tuple(h for h in (metas.get(n) for n in ("ContentSource", "SiteName")) if h)
     result.agency = report.agency_of(simple_title, simple_text, tuple(to_simplified(h, threshold=1) for h in hints))
     result.year = report.year_of(simple_title, simple_text)
     tables = extract_tables(root, simple_text)
     result.layout = tables.layout
     result.cells = tables.cells
-    result.warnings = list(tables.warnings)
+    result.warnings += tables.warnings
     if not tables.cells:
         # An image-only report (（图片版）) or one published as an attachment: kept, flagged.
         result.warnings.append("no statistical tables found in the page")
@@ -104,14 +117,34 @@ def extract_page(body: bytes, content_type: str | None = None) -> Extraction:
     return result
 
 
-def _html_title(doc, root) -> str | None:
+def _body(doc):
+    body = doc.find("body")
+    return body if body is not None else doc
+
+
+# OpenCC converts ~10M chars/s: past this a page is converted only up to here.
+MAX_CONVERTED = 4_000_000
+
+
+def _simplified_capped(source: str, boundary: str) -> tuple[str, list[str]]:
+    """Traditional → simplified, the first MAX_CONVERTED characters at most (cut before `boundary`)."""
+    if len(source) <= MAX_CONVERTED:
+        return to_simplified(source, threshold=1), []
+    cut = source.rfind(boundary, 0, MAX_CONVERTED)
+    cut = cut if cut > 0 else MAX_CONVERTED
+    return (to_simplified(source[:cut], threshold=1) + source[cut:],
+            [f"traditional characters converted in the first {cut:,} characters of the page only"])
+
+
+def _html_title(doc, root, metas: dict[str, str]) -> str | None:
     for name in ("ArticleTitle", "articletitle"):
-        if value := html_text.meta_content(doc, name):
+        if value := metas.get(name):
             return report.squeeze(value)
-    for xp in (".//h1", "//h1", "//*[contains(@class,'title')][not(self::title)]"):
-        for el in (root.xpath(xp) if xp.startswith(".") else doc.xpath(xp)):
-            t = report.squeeze(html_text.text_content(el))
-            if 4 <= len(t) <= 80:
-                return t
+    candidates = itertools.chain(root.iter("h1"), doc.iter("h1"),
+                                 (el for el in doc.xpath("//*[contains(@class,'title')][not(self::title)]")))
+    for el in candidates:
+        t = report.squeeze(html_text.text_content(el))
+        if 4 <= len(t) <= 80:
+            return t
     t = doc.findtext(".//title")
     return report.clean_page_title(t) if t and t.strip() else None

@@ -16,18 +16,19 @@ from extract.tables.layout import detect_layout
 from extract.tables.place import place
 
 
-def _result(rows: list[Row]) -> TablesResult:
+def _result(rows: list[Row], notes: list[str] = ()) -> TablesResult:
     layout, warnings = detect_layout(rows)
     cells, more = place(rows, layout)
     if not cells and not more:
-        return TablesResult(layout=None, cells=[], warnings=warnings)
-    return TablesResult(layout=layout, cells=cells, warnings=warnings + more)
+        return TablesResult(layout=None, cells=[], warnings=list(notes) + warnings)
+    return TablesResult(layout=layout, cells=cells, warnings=list(notes) + warnings + more)
 
 
 def extract_tables_from_text(text: str) -> TablesResult:
-    from extract.tables.text_rows import text_rows
+    from extract.tables.text_rows import table_region, text_rows
 
-    return _result(text_rows(text or ""))
+    region, notes = table_region(text or "")
+    return _result(text_rows(region), notes)
 
 
 def extract_tables_from_html(root) -> TablesResult:
@@ -35,7 +36,7 @@ def extract_tables_from_html(root) -> TablesResult:
 
     if root is None:
         return TablesResult()
-    return _result(html_rows(root))
+    return _result(*html_rows(root))
 
 
 def extract_tables(root, text: str) -> TablesResult:

@@ -9,14 +9,23 @@ from __future__ import annotations
 
 import re
 
-from lxml import etree
-
+from extract.html_text import text_content
 from extract.tables.grid import GCell, Row
 
 _WS = re.compile(r"[\s\u200b\ufeff]+")
 _BREAKS = frozenset({"br", "p", "div", "li", "tr"})
 _SKIP = frozenset({"script", "style", "table"})  # a nested table is read as a table of its own
 _MAX_SPAN = 60  # Word sometimes writes absurd spans; the national tables have 16 columns at most
+# Bounds on what one page can cost (a report's tables have ~40 rows of ≤ 16 columns).
+MAX_COLS = 64  # grid columns read per row
+MAX_ROWS = 400  # rows read per table
+MAX_CELLS = 40_000  # grid cells read per page, over all tables
+MAX_TABLES = 300  # tables with rows looked at per page
+# A table is read only when it holds a word of the statistical tables: a page's other tables
+# (layout, listings, a 20 MB data dump) cost one C pass over their text.
+_TABLE_WORDS = re.compile(
+    "规章|规范性文件|行政许可|行政处罚|行政强制|收费|采购|信息内容|第二十条|申请|予以公开|部分公开|不予公开|无法提供|"
+    "不予处理|其他处理|总计|结转|行政复议|行政诉讼|结果维持|尚未审结|自然人|法人|国家秘密|重复申请")
 
 
 def _tag(el) -> str:
@@ -54,15 +63,20 @@ def _clean(text: str) -> str:
     return _WS.sub(" ", text).strip()
 
 
-def _span(el, name: str) -> int:
+def _span(el, name: str) -> tuple[int, bool]:
+    """(span, whether it was capped at _MAX_SPAN); anything unreadable is 1."""
+    value = el.get(name)
+    if value is None:
+        return 1, False
     try:
-        return max(1, min(_MAX_SPAN, int(str(el.get(name, "1")).strip() or 1)))
+        n = int(value.strip() or 1)
     except ValueError:
-        return 1
+        return 1, False
+    return max(1, min(_MAX_SPAN, n)), n > _MAX_SPAN
 
 
-def _own_rows(table) -> list:
-    """<tr> of this table (directly or in thead/tbody/tfoot), not of tables nested in it."""
+def _own_rows(table, limit: int) -> list:
+    """<tr> of this table (directly or in thead/tbody/tfoot), not of tables nested in it; at most `limit`."""
     rows = []
     for child in table:
         tag = _tag(child)
@@ -70,16 +84,22 @@ def _own_rows(table) -> list:
             rows.append(child)
         elif tag in ("thead", "tbody", "tfoot"):
             rows.extend(c for c in child if _tag(c) == "tr")
+        if len(rows) >= limit:
+            return rows[:limit]
     return rows
 
 
-def table_rows(table, index: int) -> list[Row]:
-    """One <table> as rows of GCell, spans expanded."""
+def table_rows(table, index: int, budget: list[int], warnings: list[str]) -> list[Row]:
+    """One <table> as rows of GCell, spans expanded; `budget` holds the grid cells still allowed."""
     pending: dict[int, dict[int, tuple[int, GCell]]] = {}  # row → col → (origin id, cell) from rowspans
     out: list[Row] = []
     widths: list[int] = []  # grid columns each row fills
     origin = 0
-    trs = _own_rows(table)
+    trs = _own_rows(table, MAX_ROWS + 1)
+    if len(trs) > MAX_ROWS:
+        warnings.append(f"table {index} has more than {MAX_ROWS} rows: only the first {MAX_ROWS} read")
+        trs = trs[:MAX_ROWS]
+    wide = capped = False
     for r, tr in enumerate(trs):
         above = pending.pop(r, {})
         placed: list[tuple[int, GCell]] = []
@@ -90,7 +110,14 @@ def table_rows(table, index: int) -> list[Row]:
             while col in above:
                 placed.append(above.pop(col))
                 col += 1
-            rs, cs = min(_span(td, "rowspan"), len(trs) - r), _span(td, "colspan")
+            (rs, rs_capped), (cs, cs_capped) = _span(td, "rowspan"), _span(td, "colspan")
+            if (rs_capped or cs_capped) and not capped:
+                capped = True
+                warnings.append(f"table {index} row {r + 1}: a span of more than {_MAX_SPAN} cells read as {_MAX_SPAN}")
+            rs, cs = min(rs, len(trs) - r), min(cs, MAX_COLS - col)
+            if cs <= 0:
+                wide = True
+                break
             origin += 1
             cell = GCell(_clean(cell_text(td)), explicit=True, merged=rs > 1, line=r + 1)
             for dc in range(cs):
@@ -100,6 +127,10 @@ def table_rows(table, index: int) -> list[Row]:
             col += cs
         # Rowspans from above to the right of the row's own cells still hold their columns.
         placed.extend(above[c] for c in sorted(above))
+        budget[0] -= len(placed)
+        if budget[0] < 0:
+            warnings.append(f"more than {MAX_CELLS:,} table cells on the page: tables read up to table {index} row {r + 1}")
+            break
         cells: list[GCell] = []
         last = None
         for oid, cell in placed:
@@ -109,16 +140,31 @@ def table_rows(table, index: int) -> list[Row]:
         if cells:
             out.append(Row(cells, f"table {index} row {r + 1}"))
             widths.append(len(placed))
+    if wide:
+        warnings.append(f"table {index} is wider than {MAX_COLS} columns: the columns past it are not read")
     width = max(widths, default=0)
     for row, w in zip(out, widths):
         row.short = w < width
     return out
 
 
-def html_rows(root) -> list[Row]:
+def html_rows(root) -> tuple[list[Row], list[str]]:
+    """Rows of every table under `root` that holds a word of the statistical tables, and warnings."""
     rows: list[Row] = []
+    warnings: list[str] = []
+    budget = [MAX_CELLS]
     tables = [root] if _tag(root) == "table" else []
-    tables += [t for t in root.iter(etree.Element) if _tag(t) == "table" and t is not root]
+    tables += [t for t in root.iter("table") if t is not root]
+    looked = 0
     for i, table in enumerate(tables, 1):
-        rows.extend(table_rows(table, i))
-    return rows
+        if budget[0] < 0:
+            break
+        if not _own_rows(table, 1):  # a wrapper around other tables
+            continue
+        looked += 1
+        if looked > MAX_TABLES:
+            warnings.append(f"more than {MAX_TABLES} tables on the page: tables after table {i - 1} not read")
+            break
+        if _TABLE_WORDS.search(_WS.sub("", text_content(table))):
+            rows.extend(table_rows(table, i, budget, warnings))
+    return rows, warnings

@@ -119,6 +119,29 @@ class _Reader:
         self.pipe, self.pipe_line = [line], lineno
 
 
+# The tables start at the first of these; a report's tables fill a few hundred lines after it.
+_TABLES_START = re.compile(r"主\s*动\s*公\s*开\s*政\s*府\s*信\s*息|第\s*二\s*十\s*条|信\s*息\s*内\s*容|"
+                           r"收\s*到\s*和\s*处\s*理|申\s*请\s*人\s*情\s*况")
+MAX_TABLE_LINES = 4000
+
+
+def table_region(text: str) -> tuple[str, list[str]]:
+    """The part of a text the tables can be in: from a line before the first table heading, at most
+    MAX_TABLE_LINES lines (bounded on huge texts; a report's tables need a few hundred)."""
+    m = _TABLES_START.search(text)
+    if m is None:
+        return "", []
+    line = text.rfind("\n", 0, m.start()) + 1
+    start = text.rfind("\n", 0, line - 1) + 1 if line > 1 else 0  # the line before it too
+    end = start
+    for _ in range(MAX_TABLE_LINES):
+        end = text.find("\n", end) + 1
+        if end == 0:
+            return text[start:], []
+    return text[start:end], [f"text tables read over {MAX_TABLE_LINES} lines from line "
+                             f"{text.count(chr(10), 0, start) + 1} only"]
+
+
 def text_rows(text: str) -> list[Row]:
     lines = text.splitlines()
     indent = _indent_mode(lines)
