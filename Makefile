@@ -16,8 +16,6 @@ setup: $(STAMP) /usr/bin/chromium $(CJK_FONT)
 # Re-installs only when pyproject.toml changes; a second run reuses the venv.
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	# opencc-python-reimplemented, the converter used before, installs the same `opencc` module.
-	$(BIN)/python -m pip uninstall -y -q opencc-python-reimplemented >/dev/null 2>&1 || true
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $@
 

@@ -225,3 +225,34 @@ def meta_tags(doc) -> dict[str, str]:
         if name and content and name not in found:
             found[name] = content
     return found
+
+
+def to_simplified_tree(el) -> int | None:
+    """Convert the text nodes under `el` to simplified characters in one opencc call (markup is
+    never converted). Past MAX_CONVERTED characters the rest is left as it is: returns how many
+    characters were converted then, None when everything was."""
+    from extract.chinese import MAX_CONVERTED, to_simplified
+
+    nodes, total, capped = [], 0, None
+    for node in el.iter():
+        for attr in ("text", "tail"):
+            if attr == "text" and (not isinstance(node.tag, str) or node.tag in _SKIP):
+                continue
+            value = getattr(node, attr)
+            if value:
+                if total + len(value) > MAX_CONVERTED:
+                    capped = total
+                    break
+                nodes.append((node, attr))
+                total += len(value)
+        if capped is not None:
+            break
+    if not nodes:
+        return capped
+    joined = "\x00".join(getattr(n, attr) for n, attr in nodes)
+    converted = to_simplified(joined, threshold=1).split("\x00")
+    if len(converted) != len(nodes):  # never seen; convert node by node rather than misplace text
+        converted = [to_simplified(getattr(n, attr), threshold=1) for n, attr in nodes]
+    for (node, attr), value in zip(nodes, converted):
+        setattr(node, attr, value)
+    return capped

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from extract import html_text, metadata, report
-from extract.chinese import is_traditional, to_simplified
+from extract.chinese import MAX_CONVERTED, is_traditional, to_simplified
 from extract.checks import run_checks
 from extract.decode import decode_body, xml_safe
 from extract.model import Cell, Check
@@ -67,11 +67,11 @@ def extract_page(body: bytes, content_type: str | None = None) -> Extraction:
     if is_html:
         doc, notes = html_text.parse_html(safe)
         if is_traditional(html_text.text_content(_body(doc))):
-            # Labels are matched in simplified characters: the page is converted and parsed again
-            # (one C call each; the archive keeps the page as served).
-            converted, more = _simplified_capped(safe, "<")
-            doc, notes = html_text.parse_html(converted)
-            notes += more
+            # Labels are matched in simplified characters: the tree's text is converted, once
+            # (the archive keeps the page as served).
+            capped = html_text.to_simplified_tree(_body(doc))
+            if capped is not None:
+                notes.append(f"traditional characters converted in the first {capped:,} characters of text only")
         body_el = _body(doc)
         root = html_text.content_root(doc)
         page_text, simple_text, cut = html_text.texts(body_el, root)
@@ -84,7 +84,7 @@ def extract_page(body: bytes, content_type: str | None = None) -> Extraction:
         metas = {}
         doc = root = None
         plain = safe.replace("\r\n", "\n")
-        page_text, notes = _simplified_capped(plain, "\n") if is_traditional(plain) else (plain, [])
+        page_text, notes = _simplified_capped(plain) if is_traditional(plain) else (plain, [])
         simple_text = page_text
         title = None
     meta = metadata.parse_metadata(page_text)
@@ -122,18 +122,14 @@ def _body(doc):
     return body if body is not None else doc
 
 
-# OpenCC converts ~10M chars/s: past this a page is converted only up to here.
-MAX_CONVERTED = 4_000_000
-
-
-def _simplified_capped(source: str, boundary: str) -> tuple[str, list[str]]:
-    """Traditional → simplified, the first MAX_CONVERTED characters at most (cut before `boundary`)."""
-    if len(source) <= MAX_CONVERTED:
-        return to_simplified(source, threshold=1), []
-    cut = source.rfind(boundary, 0, MAX_CONVERTED)
+def _simplified_capped(text: str) -> tuple[str, list[str]]:
+    """Traditional → simplified, the first MAX_CONVERTED characters at most (cut at a line end)."""
+    if len(text) <= MAX_CONVERTED:
+        return to_simplified(text, threshold=1), []
+    cut = text.rfind("\n", 0, MAX_CONVERTED)
     cut = cut if cut > 0 else MAX_CONVERTED
-    return (to_simplified(source[:cut], threshold=1) + source[cut:],
-            [f"traditional characters converted in the first {cut:,} characters of the page only"])
+    return (to_simplified(text[:cut], threshold=1) + text[cut:],
+            [f"traditional characters converted in the first {cut:,} characters of text only"])
 
 
 def _html_title(doc, root, metas: dict[str, str]) -> str | None:
