@@ -21,16 +21,24 @@ class ArchiveError(Exception):
 
 
 def _read_only(path: str) -> sqlite3.Connection:
-    """A read-only connection. A WAL archive is normally read with mode=ro, which still needs to
-    create its `-shm` beside it; where the directory cannot be written (read-only media, another
-    user's archive) no crawl can be writing it from here either, so it is opened immutable."""
+    """A connection that cannot write. Where this process may write the file (the crawler reading
+    what the archive holds), an ordinary connection with `query_only`: SQLite's mode=ro on a WAL
+    file fails ("disk I/O error") whenever its `-shm` is missing or stale. Elsewhere mode=ro, and
+    where even that cannot create the `-shm` (read-only media, another user's archive: no crawl can
+    be writing it from here) the file is opened immutable."""
+    parent = os.path.dirname(os.path.abspath(path))
+    if os.access(path, os.W_OK) and os.access(parent, os.W_OK):
+        conn = sqlite3.connect(path)
+        conn.execute("PRAGMA query_only = ON")
+        conn.execute("PRAGMA busy_timeout = 10000")
+        return conn
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         return conn
     except sqlite3.OperationalError as exc:
         conn.close()
-        if "readonly" not in str(exc) and "unable to open" not in str(exc):
+        if not any(m in str(exc) for m in ("readonly", "unable to open", "disk I/O error")):
             raise
     return sqlite3.connect(f"file:{path}?immutable=1", uri=True)
 

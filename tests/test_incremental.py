@@ -95,8 +95,9 @@ def test_second_concurrent_crawl_is_refused(tmp_path):
         assert crawl(sites, db).returncode == 0  # the lock is free again once the first crawl ended
 
 
-def test_interrupted_crawl_resumes_from_jobdir(tmp_path):
-    """SIGINT → exit 4 and status interrupted; the same command again finishes the job: listings
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_interrupted_crawl_resumes_from_jobdir(tmp_path, signum):
+    """SIGINT or SIGTERM → exit 4 and status interrupted; the same command again finishes the job: listings
     are fetched again (always), no detail page or file twice; the jobdir is emptied at the end."""
     with DemoPortal((ningxia(),)) as portal:
         sites = portal.write_sites_file(tmp_path / "sites.toml")
@@ -108,7 +109,7 @@ def test_interrupted_crawl_resumes_from_jobdir(tmp_path):
         while sum(1 for r in portal.log if r.path != "/robots.txt") < 3:
             assert time.time() < deadline and first.poll() is None
             time.sleep(0.05)
-        first.send_signal(signal.SIGINT)  # as cron's timeout or a Ctrl-C would
+        first.send_signal(signum)  # as a Ctrl-C, cron's timeout or systemd would
         assert first.wait(60) == 4
         (status,) = rows(db, "SELECT status FROM crawls")[0]
         assert status == "interrupted"
