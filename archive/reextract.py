@@ -33,8 +33,8 @@ class ReextractResult:
 
 
 def _work(row):
-    page_id, body, content_type = row
-    extraction, error = safe_extract(body, content_type)
+    page_id, body, content_type, agency_fallback = row
+    extraction, error = safe_extract(body, content_type, agency_fallback)
     return page_id, extraction, error
 
 
@@ -43,7 +43,8 @@ def _batches(db, since: str | None):
     where, params = ("WHERE fetched_at >= ?", [since]) if since else ("", [])
     last = 0
     while True:
-        rows = db.execute(f"SELECT id, body, content_type FROM pages {where} {'AND' if where else 'WHERE'} id > ?"
+        rows = db.execute(f"SELECT id, body, content_type, coalesce(agency_hint, site) FROM pages"
+                          f" {where} {'AND' if where else 'WHERE'} id > ?"
                           f" ORDER BY id LIMIT {BATCH}", params + [last]).fetchall()
         if not rows:
             return

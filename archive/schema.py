@@ -43,6 +43,7 @@ CREATE TABLE IF NOT EXISTS pages (
     index_no TEXT, publisher TEXT, written_date TEXT, published_date TEXT,
     doc_no TEXT, topic TEXT, disclosure TEXT, genre TEXT,
     is_report INTEGER NOT NULL DEFAULT 0,
+    agency_hint TEXT,              -- the department the crawl found the page under (directory link, breadcrumb)
     extractor_version TEXT,
     extract_error TEXT,
     extraction_digest TEXT,        -- sha256 of the extraction output: unchanged output is not rewritten
@@ -106,6 +107,18 @@ CREATE TABLE IF NOT EXISTS report_checks (
     rhs
 );
 CREATE INDEX IF NOT EXISTS report_checks_report ON report_checks(report_id);
+CREATE TABLE IF NOT EXISTS site_map (
+    site TEXT NOT NULL,
+    url TEXT NOT NULL,
+    kind TEXT NOT NULL,            -- hub (a page on the way: 信息公开 home, directory, department home) | column
+    agency TEXT,                   -- the department, from the directory link or the breadcrumb
+    parent TEXT,                   -- the hub it was found on
+    cms TEXT,                      -- a column's listing shape: hanweb | trs | generic | rendered
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,       -- a hub: last explored; a column: last listed by a hub or crawled
+    last_crawl INTEGER REFERENCES crawls(id),
+    PRIMARY KEY (site, url)
+);
 CREATE TABLE IF NOT EXISTS fetch_errors (
     id INTEGER PRIMARY KEY,
     url TEXT NOT NULL,

@@ -33,6 +33,13 @@ class Fetch:
     method: str = "GET"
     rendered: bool = False
     request_body: bytes | None = None
+    agency_hint: str | None = None  # the department the crawl found the page under
+
+    @property
+    def agency_fallback(self) -> str | None:
+        """What extraction may take as the agency when the page names none: the department the
+        crawl found it under, else the site's name."""
+        return self.agency_hint or self.site
 
     @property
     def content_type(self) -> str | None:
@@ -70,10 +77,12 @@ def insert_version(db: sqlite_utils.Database, fetch: Fetch) -> tuple[int, bool]:
             return seen, False
         cursor = db.execute(
             "INSERT INTO pages (url, final_url, site, crawl_id, fetched_at, last_seen_at, method, request_body,"
-            " rendered, status, headers, content_type, sha256, size, body) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " rendered, status, headers, content_type, sha256, size, body, agency_hint)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [fetch.url, fetch.final_url or fetch.url, fetch.site, fetch.crawl_id, now, now, fetch.method,
              fetch.request_body, int(fetch.rendered), fetch.status,
-             json.dumps(fetch.headers, ensure_ascii=False), fetch.content_type, sha, len(fetch.body), fetch.body],
+             json.dumps(fetch.headers, ensure_ascii=False), fetch.content_type, sha, len(fetch.body), fetch.body,
+             fetch.agency_hint],
         )
     return cursor.lastrowid, True
 
@@ -96,7 +105,7 @@ def store_fetch(db: sqlite_utils.Database, fetch: Fetch) -> Stored:
     """Archive one response and, when its bytes are new, extract it right away."""
     page_id, new = insert_version(db, fetch)
     if new:
-        extraction, error = safe_extract(fetch.body, fetch.content_type)
+        extraction, error = safe_extract(fetch.body, fetch.content_type, fetch.agency_fallback)
         with db.conn:
             write_extraction(db, page_id, extraction, error)
     return stored_state(db, page_id, new)
@@ -121,10 +130,12 @@ def store_attachment(db: sqlite_utils.Database, fetch: Fetch, source_page: str |
     return cursor.lastrowid, True
 
 
-def safe_extract(body: bytes, content_type: str | None) -> tuple[Extraction | None, str | None]:
-    """A page that breaks the extractor is still archived, with the error stored."""
+def safe_extract(body: bytes, content_type: str | None,
+                 site_name: str | None = None) -> tuple[Extraction | None, str | None]:
+    """A page that breaks the extractor is still archived, with the error stored. `site_name`: the
+    agency to fall back on (Fetch.agency_fallback)."""
     try:
-        return extract_page(body, content_type), None
+        return extract_page(body, content_type, site_name=site_name), None
     except Exception as exc:  # noqa: BLE001 - any extractor bug must not lose the page
         return None, f"{type(exc).__name__}: {exc}"
 
@@ -256,9 +267,10 @@ def unextracted_pages(db: sqlite_utils.Database, sites: list[str]) -> list[int]:
 
 
 def page_fetch(db: sqlite_utils.Database, page_id: int) -> Fetch:
-    row = db.execute("SELECT url, body, status, final_url, headers, site FROM pages WHERE id = ?", [page_id]).fetchone()
+    row = db.execute("SELECT url, body, status, final_url, headers, site, agency_hint FROM pages WHERE id = ?",
+                     [page_id]).fetchone()
     return Fetch(url=row[0], body=row[1], status=row[2], final_url=row[3], headers=json.loads(row[4] or "{}"),
-                 site=row[5])
+                 site=row[5], agency_hint=row[6])
 
 
 def sites_without_pages(db: sqlite_utils.Database, sites: list[str]) -> list[str]:

@@ -18,6 +18,7 @@ class PageItem:
     rendered: bool = False  # body is the DOM a browser built, not the bytes served
     request_body: bytes | None = None  # the form of a POST
     failed: bool = False  # kept as evidence, but the fetch failed (a rendering whose data requests failed)
+    agency_hint: str | None = None  # the department the page was found under (directory link, breadcrumb)
 
 
 @dataclass
@@ -40,3 +41,15 @@ class NotModifiedItem:
     url: str
     role: str
     fetched_at: str
+
+
+@dataclass
+class SiteMapItem:
+    """A hub explored, or a report column found on one (archive.sitemap)."""
+
+    site: str
+    url: str
+    kind: str  # hub | column
+    agency: str | None = None
+    parent: str | None = None
+    cms: str | None = None

@@ -16,10 +16,15 @@ from extract.chinese import to_simplified
 
 _WS = re.compile(r"\s+")
 _PAGINATION = re.compile(r"^(?:下一?页|下页|尾页|末页|上一?页|首页|第?\d{1,4}页?|[>»›]+|next|last)$", re.I)
-_REPORTISH = re.compile(r"年度报告|年报|年度工作报告|年度报吿")
+_REPORTISH = re.compile(r"年度报告|年报|年度工作报告|年度报吿|(?:信息|政务)公开工作报告")
 _YEAR = re.compile(r"20\d\d")
 _SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "#")
-_NOT_PAGES = re.compile(r"\.(?:css|js|jpg|jpeg|png|gif|ico|svg|mp4|mp3|exe)(?:\?|$)", re.I)
+NOT_PAGES = re.compile(r"\.(?:css|js|jpg|jpeg|png|gif|ico|svg|mp4|mp3|exe)(?:\?|$)", re.I)
+
+
+def is_report_link(label: str) -> bool:
+    """A link text or title that names a report (or a column of them, or a notice about one)."""
+    return bool(_REPORTISH.search(label))
 
 
 @dataclass(frozen=True)
@@ -28,6 +33,7 @@ class Links:
     columns: list[str]  # other listings: undated links naming reports (a 政府信息公开年报 column)
     details: list[str]
     files: list[str]  # a report published as a file straight from the listing
+    labels: dict[str, str]  # the link text (or title) of each detail and file
 
 
 def discover(selector: Selector, base_url: str, site: Site) -> Links:
@@ -35,12 +41,13 @@ def discover(selector: Selector, base_url: str, site: Site) -> Links:
     columns: dict[str, None] = {}
     details: dict[str, None] = {}
     files: dict[str, None] = {}
+    labels: dict[str, str] = {}
     for a in selector.xpath("//a[@href]"):
         href = (a.attrib.get("href") or "").strip()
         if not href or href.lower().startswith(_SKIP_SCHEMES):
             continue
         url = urldefrag(urljoin(base_url, href))[0]
-        if url == base_url or not site.allows(url) or _NOT_PAGES.search(url):
+        if url == base_url or not site.allows(url) or NOT_PAGES.search(url):
             continue
         text = _WS.sub("", " ".join(a.xpath(".//text()").getall()))
         title = _WS.sub("", a.attrib.get("title", ""))
@@ -50,13 +57,14 @@ def discover(selector: Selector, base_url: str, site: Site) -> Links:
                 pages[url] = None
             continue
         label = to_simplified(title if len(title) > len(text) else text, threshold=1)
-        if _REPORTISH.search(label):
+        if is_report_link(label):
             # A dated title is a report (or a notice about one); an undated one is a column of them.
-            if _FILE_URL.search(urlsplit(url).path):
+            if FILE_URL.search(urlsplit(url).path):
                 files[url] = None
             else:
                 (details if _YEAR.search(label) else columns)[url] = None
-    return Links(list(pages), list(columns), list(details), list(files))
+            labels.setdefault(url, label)
+    return Links(list(pages), list(columns), list(details), list(files), labels)
 
 
 def _directory(url: str) -> str:
@@ -65,7 +73,7 @@ def _directory(url: str) -> str:
 
 
 _FILE_EXT = r"(?:pdf|docx?|wps|ofd|xlsx?|et|zip|rar)"
-_FILE_URL = re.compile(rf"\.{_FILE_EXT}(?:$|[?#])", re.I)
+FILE_URL = re.compile(rf"\.{_FILE_EXT}(?:$|[?#])", re.I)
 _ONCLICK_URL = re.compile(rf"""['"]([^'"]+\.{_FILE_EXT})['"]""", re.I)
 
 
@@ -81,7 +89,7 @@ def attachments(selector: Selector, base_url: str, site: Site) -> list[str]:
         viewer = parse_qs(parts.query).get("file")
         if viewer and "viewer" in parts.path:  # pdfjs/web/viewer.html?file=/path/report.pdf
             url = urldefrag(urljoin(url, unquote(viewer[0])))[0]
-        if _FILE_URL.search(urlsplit(url).path) and site.allows(url):
+        if FILE_URL.search(urlsplit(url).path) and site.allows(url):
             found[url] = None
 
     for ref in selector.xpath("//a/@href | //iframe/@src | //embed/@src | //object/@data").getall():

@@ -21,12 +21,13 @@ from scrapy import signals
 
 from archive.db import open_archive
 from archive.failures import record_failure, resolve, run_failures
+from archive.sitemap import MapEntry, record as record_map
 from archive.lock import lock_archive, unlock_archive
 from archive.store import (Fetch, finish_crawl, insert_version, page_fetch, safe_extract, start_crawl, store_attachment,
                            stored_state, touch_latest, unextracted_pages, write_extraction)
 from archive.summary import store_summary
 from crawler.failures import fetch_failed, fetch_resolved
-from crawler.items import AttachmentItem, NotModifiedItem, PageItem
+from crawler.items import AttachmentItem, NotModifiedItem, PageItem, SiteMapItem
 
 # Scrapy's finish reasons → the run's status.
 _STATUS = {"finished": "finished", "shutdown": "interrupted"}
@@ -84,7 +85,11 @@ class ArchivePipeline:
             resolve(self.db, url, self.crawl_id)
 
     # -- items ------------------------------------------------------------------------------------
-    async def process_item(self, item: PageItem | AttachmentItem | NotModifiedItem, spider=None):
+    async def process_item(self, item: PageItem | AttachmentItem | NotModifiedItem | SiteMapItem, spider=None):
+        if isinstance(item, SiteMapItem):
+            record_map(self.db, MapEntry(item.site, item.url, item.kind, item.agency, item.parent, item.cms),
+                       self.crawl_id)
+            return item
         if isinstance(item, NotModifiedItem):
             touch_latest(self.db, "attachments" if item.role == "attachment" else "pages", item.url, item.fetched_at)
             resolve(self.db, item.url, self.crawl_id)
@@ -98,6 +103,7 @@ class ArchivePipeline:
             self.stats.inc_value(f"govarchive/attachments_stored/{item.site}")
             return item
         fetch.method, fetch.rendered, fetch.request_body = item.method, item.rendered, item.request_body
+        fetch.agency_hint = item.agency_hint
         page_id, new = insert_version(self.db, fetch)
         if not item.failed:
             resolve(self.db, item.url, self.crawl_id, method=item.method, request_body=item.request_body)
@@ -142,12 +148,13 @@ class ArchivePipeline:
     async def _extract(self, fetch: Fetch):
         if self.pool is not None:
             try:
-                return await asyncio.wrap_future(self.pool.submit(safe_extract, fetch.body, fetch.content_type))
+                return await asyncio.wrap_future(self.pool.submit(safe_extract, fetch.body, fetch.content_type,
+                                                                  fetch.agency_fallback))
             except (BrokenProcessPool, RuntimeError) as exc:
                 # Workers could not start (e.g. an unguarded __main__ under spawn): extract inline.
                 self.crawler.spider.logger.warning("extraction workers unavailable (%s); extracting inline", exc)
                 self.pool = None
-        return safe_extract(fetch.body, fetch.content_type)
+        return safe_extract(fetch.body, fetch.content_type, fetch.agency_fallback)
 
     async def close_spider(self, spider=None):
         # Every page extracted and written before the crawl is summed up.

@@ -15,6 +15,8 @@ _FIELDS = {
     "render": bool,
     "download_delay": (int, float),
     "concurrency": int,
+    "explore": bool,
+    "explore_budget": int,
 }
 _REQUIRED = ("name", "start_urls")
 
@@ -32,6 +34,8 @@ class Site:
     render: bool = False
     download_delay: float | None = None
     concurrency: int | None = None
+    explore: bool = False  # walk from the start URLs through 信息公开 hubs and directories to report columns
+    explore_budget: int | None = None  # hub pages explored per run (default: EXPLORE_BUDGET)
 
     def allows(self, url: str) -> bool:
         """Inside this site: a listed domain (or a subdomain, any port), else a start URL's own origin."""
@@ -116,6 +120,9 @@ def _site(path: Path, n: int, entry: dict) -> Site:
     conc = entry.get("concurrency")
     if conc is not None and not 1 <= conc <= 8:
         fail("concurrency", "must be between 1 and 8")
+    budget = entry.get("explore_budget")
+    if budget is not None and budget < 1:
+        fail("explore_budget", "must be at least 1")
     return Site(
         name=entry["name"].strip(),
         start_urls=tuple(urls),
@@ -124,6 +131,8 @@ def _site(path: Path, n: int, entry: dict) -> Site:
         render=entry.get("render", False),
         download_delay=float(delay) if delay is not None else None,
         concurrency=conc,
+        explore=entry.get("explore", False),
+        explore_budget=budget,
     )
 
 

@@ -58,7 +58,7 @@ def looks_like_html(body: bytes, content_type: str | None) -> bool:
     return bool(_HTML_SNIFF.search(body[:2048]))
 
 
-def extract_page(body: bytes, content_type: str | None = None) -> Extraction:
+def extract_page(body: bytes, content_type: str | None = None, site_name: str | None = None) -> Extraction:
     """Decode, find the content, read metadata and identity, and for a report its tables and checks."""
     decoded, encoding = decode_body(body, content_type)
     safe = xml_safe(decoded)

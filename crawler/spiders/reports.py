@@ -1,7 +1,8 @@
 """`scrapy crawl reports -a sites=FILE`: walk each site's listings and archive the report pages.
 
 Roles of a request: `listing` (a column page, its pagination), `proxy` (a Hanweb data-proxy call),
-`detail` (a page whose link names a report), `attachment` (a file a report page points at).
+`detail` (a page whose link names a report), `attachment` (a file a report page points at), `hub`
+(a page on the way to report columns, for a site with `explore = true`: crawler.explore).
 A browser renders a listing only when the site says `render = true`, or when the listing shows no
 records but scripts that would load them.
 
@@ -15,6 +16,16 @@ Bounds (settings): LISTING_PAGES_MAX pages per listing (its pagination and data-
 SITE_LISTINGS_MAX listing pages and SITE_REQUESTS_MAX requests per site and run,
 ATTACHMENTS_PER_PAGE_MAX files per page, PAGE_MAXSIZE bytes per page (DOWNLOAD_MAXSIZE for files).
 What a bound stops is reported (kind `capped`), never dropped silently.
+
+Exploration (sites with `explore = true`): the start URLs are hubs; each hub's leads (plain and
+script-made links toward 信息公开 homes, department directories, department homes and report columns)
+are followed best first, at most EXPLORE_DEPTH hops and the site's explore budget (EXPLORE_BUDGET hub
+pages) a run; a hub whose links only a browser can see is rendered (EXPLORE_RENDERS_MAX a site).
+Hubs and the columns they lead to go into the archive's site_map, with the department's name, which
+the column's reports get as their agency when their own pages do not name it; a later run goes
+straight to the known columns and explores again once the start page is older than EXPLORE_INTERVAL.
+With DISCOVER_ONLY the spider explores and lists columns but fetches no report page (`govarchive
+discover`): what it found is in `spider.discovered`.
 """
 from __future__ import annotations
 
@@ -27,13 +38,15 @@ from scrapy.exceptions import IgnoreRequest, UsageError
 
 from archive.db import ArchiveError, open_archive
 from archive.failures import open_failures
+from archive.sitemap import columns as known_columns, explored_within
 from archive.store import latest_body
-from crawler import cms
+from crawler import cms, explore
 from crawler.cms import hanweb, trs
 from crawler.failures import Refused, classify, report_failure
 from crawler.incremental import FreshInArchive
-from crawler.items import AttachmentItem, NotModifiedItem, PageItem
+from crawler.items import AttachmentItem, NotModifiedItem, PageItem, SiteMapItem
 from crawler.links import Links, attachments, discover
+from crawler.script_links import unreadable_templates
 from crawler.sites import Site, load_sites
 from extract.decode import decode_body
 
@@ -61,7 +74,11 @@ class ReportsSpider(scrapy.Spider):
         self._site_listings: Counter = Counter()
         self._site_requests: Counter = Counter()
         self._capped: set = set()  # (site, what) reported once per run
+        self._hubs: Counter = Counter()  # hub pages asked for, per site
+        self._hub_renders: Counter = Counter()
         self._archive = None
+        # DISCOVER_ONLY: column URL → {"agency", "cms", "reports": {url: title}}
+        self.discovered: dict[str, dict] = {}
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -85,6 +102,11 @@ class ReportsSpider(scrapy.Spider):
         spider.attachments_max = settings.getint("ATTACHMENTS_PER_PAGE_MAX", 20)
         spider.page_maxsize = settings.getint("PAGE_MAXSIZE", 16 * 1024 * 1024)
         spider.render_retries = settings.getint("RETRY_TIMES", 2)
+        spider.explore_depth = settings.getint("EXPLORE_DEPTH", 5)
+        spider.explore_budget = settings.getint("EXPLORE_BUDGET", 300)
+        spider.explore_interval = settings.getfloat("EXPLORE_INTERVAL", 7 * 86400)
+        spider.explore_renders_max = settings.getint("EXPLORE_RENDERS_MAX", 10)
+        spider.discover_only = settings.getbool("DISCOVER_ONLY", False)
         return spider
 
     def archive(self):
@@ -105,7 +127,7 @@ class ReportsSpider(scrapy.Spider):
         if db is not None:  # what earlier runs could not get, first
             for failure in open_failures(db, list(self.sites_by_name)):
                 site = self.sites_by_name[failure.site]
-                role = failure.role if failure.role in ("listing", "proxy", "detail", "attachment") else "detail"
+                role = failure.role if failure.role in ("listing", "proxy", "detail", "attachment", "hub") else "detail"
                 kwargs = {}
                 if failure.method != "GET":
                     kwargs = dict(method=failure.method, body=failure.request_body,
@@ -114,9 +136,24 @@ class ReportsSpider(scrapy.Spider):
                                              meta={"source_page": failure.referer}, **kwargs):
                     yield request
         for site in self.sites:
+            if site.explore:
+                for request in self._explore_start(site, db):
+                    yield request
+                continue
             for url in site.start_urls:
                 for request in self._request(site, url, "listing", column=url):
                     yield request
+
+    def _explore_start(self, site: Site, db):
+        """The columns the site map knows, then the start URLs as hubs unless explored lately."""
+        for column in (known_columns(db, site.name) if db is not None else ()):
+            yield from self._request(site, column.url, "listing", column=column.url, render=column.cms == "rendered",
+                                     meta={"agency": column.agency})
+        for url in site.start_urls:
+            if db is not None and explored_within(db, site.name, url, self.explore_interval):
+                self.crawler.stats.inc_value(f"govarchive/hubs_fresh/{site.name}")
+                continue
+            yield from self._request(site, url, "hub", meta={"explore_depth": 0})
 
     # -- requests ------------------------------------------------------------------------------
     def _request(self, site: Site, url: str, role: str, *, column: str | None = None, render: bool | None = None,
@@ -137,9 +174,19 @@ class ReportsSpider(scrapy.Spider):
                     self._cap(site, ("column", column), url,
                               f"LISTING_PAGES_MAX={self.listing_pages_max} pages of listing {column}")
                     return
+        if count and role == "hub":
+            self._hubs[site.name] += 1
+            budget = site.explore_budget or self.explore_budget
+            if self._hubs[site.name] > budget:
+                self._cap(site, "hubs", url, f"explore budget of {budget} hub pages this run")
+                return
+        if self.discover_only and role in ("detail", "attachment"):
+            return  # discovering columns: their reports are counted, not fetched
         render = site.render and role == "listing" if render is None else render
         meta = {"site": site.name, "role": role, "column": column, "download_slot": _slot(site),
                 **kwargs.pop("meta", {})}
+        if role in ("listing", "hub"):
+            kwargs.setdefault("priority", 5 if role == "listing" else 0)
         if role != "attachment":
             meta["download_maxsize"] = self.page_maxsize
         if render:
@@ -178,8 +225,11 @@ class ReportsSpider(scrapy.Spider):
             yield from self._attachments(site, response.selector, response.url)
         elif role == "listing":
             yield from self._listing(site, response)
+        elif role == "hub":
+            yield from self._hub(site, response)
         elif role == "proxy":
-            yield from self._records(site, hanweb.records(response.text), response.url, response.meta.get("column"))
+            yield from self._records(site, hanweb.records(response.text), response.url, response.meta.get("column"),
+                                     response.meta.get("agency"))
 
     def _page_item(self, site: Site, response) -> PageItem:
         self.crawler.stats.inc_value(f"govarchive/pages/{site.name}")
@@ -197,6 +247,7 @@ class ReportsSpider(scrapy.Spider):
             method=response.request.method,
             rendered=bool(response.meta.get("rendered")),
             request_body=response.request.body or None,
+            agency_hint=response.meta.get("agency"),
         )
 
     def _failed_render(self, site: Site, response):
@@ -206,9 +257,7 @@ class ReportsSpider(scrapy.Spider):
         attempt = response.meta.get("render_attempt", 0)
         if attempt < self.render_retries:
             response.meta["render_retry"] = attempt + 1
-            yield from self._request(site, response.request.url, "listing", render=True, count=False,
-                                     column=response.meta.get("column"), dont_filter=True,
-                                     meta={"render_attempt": attempt + 1})
+            yield self._render_again(site, response.request, attempt + 1)
             return
         for f in failures:
             report_failure(self.crawler, response.request, f["kind"], status=f["status"], detail=f["detail"],
@@ -216,13 +265,29 @@ class ReportsSpider(scrapy.Spider):
         report_failure(self.crawler, response.request, "browser", attempts=attempt + 1, detail="data requests failed: "
                        + "; ".join(f"{f['url']} ({f['detail']})" for f in failures)[:1000])
 
+    _CARRIED = ("agency", "explore_depth", "hub_parent", "source_page")  # what a re-rendering keeps of its request
+
+    def _render_again(self, site: Site, request, attempt: int):
+        meta = {k: request.meta[k] for k in self._CARRIED if k in request.meta}
+        return next(self._request(site, request.url, request.meta["role"], render=True, count=False, dont_filter=True,
+                                  column=request.meta.get("column"), meta={**meta, "render_attempt": attempt}))
+
     def _listing(self, site: Site, response):
         text = response.text
         column = response.meta.get("column") or response.url
         kind = site.cms if site.cms != "auto" else cms.detect(text)
+        if not response.meta.get("agency"):
+            response.meta["agency"] = explore.breadcrumb_agency(response.selector)
+        if site.explore and response.request.url == column:
+            yield SiteMapItem(site.name, column, "column", response.meta.get("agency"),
+                              cms="rendered" if response.meta.get("rendered") else kind)
+        if self.discover_only:
+            entry = self.discovered.setdefault(column, {"agency": response.meta.get("agency"), "reports": {}})
+            entry["cms"] = "rendered" if response.meta.get("rendered") else kind
         found = 0
         if kind == "hanweb":
-            found += (yield from self._records(site, hanweb.records(text), response.url, column))
+            found += (yield from self._records(site, hanweb.records(text), response.url, column,
+                                               response.meta.get("agency")))
             hcolumn = hanweb.parse_column(text, response.url)
             if hcolumn is not None:
                 proxy = hcolumn.proxy_url or hanweb.default_proxy(response.url)
@@ -230,36 +295,75 @@ class ReportsSpider(scrapy.Spider):
                     found += 1
                     yield from self._request(site, url, "proxy", column=column, method="POST", body=body,
                                              headers={**hanweb.HEADERS, "Referer": response.url},
-                                             meta={"hanweb_form": body, "hanweb_page": response.url})
+                                             meta={"hanweb_form": body, "hanweb_page": response.url,
+                                                   "agency": response.meta.get("agency")})
         links = discover(response.selector, response.url, site)
         found += len(links.pages) + len(links.columns) + len(links.details) + len(links.files)
-        yield from self._follow(site, links, response.url, column)
+        yield from self._follow(site, links, response.url, column, response.meta.get("agency"))
         if kind == "trs" and (links.details or links.pages or links.columns or found):
             next_url = trs.next_page(text, response.url)
             if next_url:
-                yield from self._request(site, next_url, "listing", column=column)
+                yield from self._request(site, next_url, "listing", column=column,
+                                         meta={"agency": response.meta.get("agency")})
         if not found and not response.meta.get("rendered") and cms.fills_itself(text):
             # Nothing to follow, but scripts that would load it: only a browser sees this list.
             yield from self._request(site, response.url, "listing", render=True, column=column, count=False,
-                                     dont_filter=True)
+                                     dont_filter=True, meta={"agency": response.meta.get("agency")})
 
-    def _records(self, site: Site, records: list[str], base_url: str, column: str | None):
+    def _records(self, site: Site, records: list[str], base_url: str, column: str | None, agency: str | None):
         """Follow the links of Hanweb datastore records; returns how many there were."""
         if not records:
             return 0
         selector = Selector(text="<ul>" + "".join(records) + "</ul>")
-        yield from self._follow(site, discover(selector, base_url, site), base_url, column)
+        yield from self._follow(site, discover(selector, base_url, site), base_url, column, agency)
         return len(records)
 
-    def _follow(self, site: Site, links: Links, base_url: str, column: str | None):
+    def _follow(self, site: Site, links: Links, base_url: str, column: str | None, agency: str | None = None):
         for url in links.pages:
-            yield from self._request(site, url, "listing", column=column or base_url)
+            yield from self._request(site, url, "listing", column=column or base_url, meta={"agency": agency})
         for url in links.columns:
             yield from self._request(site, url, "listing", column=url)
+        if self.discover_only and column:
+            self.discovered.setdefault(column, {"agency": agency, "reports": {}})["reports"].update(
+                {url: links.labels.get(url, "") for url in links.details + links.files})
         for url in links.details:
-            yield from self._request(site, url, "detail")
+            yield from self._request(site, url, "detail", meta={"agency": agency})
         for url in links.files:
-            yield from self._request(site, url, "attachment", meta={"source_page": base_url})
+            yield from self._request(site, url, "attachment", meta={"source_page": base_url, "agency": agency})
+
+    def _hub(self, site: Site, response):
+        """A page on the way to report columns: follow its leads, best first, within depth and budget."""
+        depth = response.meta.get("explore_depth", 0)
+        agency = response.meta.get("agency") or explore.breadcrumb_agency(response.selector)
+        yield SiteMapItem(site.name, response.request.url, "hub", agency, response.meta.get("hub_parent"))
+        leads = explore.leads(response.selector, response.url, site)
+        for lead in leads:
+            lead_agency = lead.agency or agency
+            if lead.kind == explore.COLUMN:
+                yield SiteMapItem(site.name, lead.url, "column", lead_agency, response.request.url)
+                yield from self._request(site, lead.url, "listing", column=lead.url, priority=lead.score,
+                                         meta={"agency": lead_agency})
+            elif lead.kind == explore.DETAIL:
+                yield from self._request(site, lead.url, "detail", meta={"agency": lead_agency})
+            elif lead.kind == explore.FILE:
+                yield from self._request(site, lead.url, "attachment",
+                                         meta={"source_page": response.url, "agency": lead_agency})
+            elif depth < self.explore_depth:
+                yield from self._request(site, lead.url, "hub", priority=lead.score - 10 * depth,
+                                         meta={"explore_depth": depth + 1, "agency": lead.agency or agency,
+                                               "hub_parent": response.request.url})
+        if (not leads and not response.meta.get("rendered")
+                and (unreadable_templates(response.selector, response.url) or cms.fills_itself(response.text))):
+            # Its links are drawn by scripts this page's data cannot work out: a browser sees them.
+            if self._hub_renders[site.name] < self.explore_renders_max:
+                self._hub_renders[site.name] += 1
+                self.crawler.stats.inc_value(f"govarchive/explore_renders/{site.name}")
+                yield from self._request(site, response.request.url, "hub", render=True, count=False, dont_filter=True,
+                                         meta={"explore_depth": depth, "agency": agency,
+                                               "hub_parent": response.meta.get("hub_parent")})
+            else:
+                self._cap(site, "hub_renders", response.request.url,
+                          f"EXPLORE_RENDERS_MAX={self.explore_renders_max} hub renders this run")
 
     def _attachments(self, site: Site, selector: Selector, page_url: str):
         files = attachments(selector, page_url, site)
@@ -318,8 +422,7 @@ class ReportsSpider(scrapy.Spider):
         if request.meta.get("rendered") and response is None and site is not None:
             attempt = request.meta.get("render_attempt", 0)
             if attempt < self.render_retries:  # a browser error (navigation timeout …): render again
-                yield from self._request(site, request.url, "listing", render=True, count=False, dont_filter=True,
-                                         column=request.meta.get("column"), meta={"render_attempt": attempt + 1})
+                yield self._render_again(site, request, attempt + 1)
                 return
         kind, status, detail = classify(failure.value)
         if response is not None and response.status in CHALLENGE_STATUSES and request.meta.get("challenge_seen"):
