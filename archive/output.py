@@ -16,15 +16,15 @@ class OutputError(Exception):
     """An output path that must not or cannot be written; the message names it."""
 
 
-def check_output(path: str, protect: str, force: bool) -> None:
-    """Raise OutputError unless `path` may be written. `protect`: the archive in use."""
+def check_output(path: str, protect: str | None, force: bool) -> None:
+    """Raise OutputError unless `path` may be written. `protect`: the archive in use, if any."""
     parent = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(parent):
         raise OutputError(f"{path}: directory {parent} does not exist")
     if os.path.isdir(path):
         raise OutputError(f"{path}: is a directory")
     if os.path.exists(path):
-        for guarded in (protect, protect + "-wal", protect + "-shm"):
+        for guarded in (protect, protect + "-wal", protect + "-shm") if protect else ():
             if os.path.exists(guarded) and os.path.samefile(path, guarded):
                 raise OutputError(f"{path}: is the archive itself; refusing to write over it")
         if not force:
@@ -34,7 +34,7 @@ def check_output(path: str, protect: str, force: bool) -> None:
 
 
 @contextlib.contextmanager
-def output_file(path: str, protect: str, force: bool = False):
+def output_file(path: str, protect: str | None, force: bool = False):
     """A binary file to write; becomes `path` when the block completes, vanishes if it fails."""
     check_output(path, protect, force)
     parent = os.path.dirname(os.path.abspath(path))

@@ -14,6 +14,7 @@ import argparse
 import os
 import sys
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from archive.db import ArchiveError
 from archive.lock import ArchiveLocked
@@ -134,6 +135,23 @@ def cmd_export_warc(args) -> int:
     return EXIT_OK
 
 
+def cmd_discover(args) -> int:
+    from archive.output import check_output, output_file
+    from govarchive import discovered
+    from govarchive.crawl import run_discover
+
+    parts = urlsplit(args.url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise UsageError(f"{args.url!r}: not an http(s) URL")
+    check_output(args.out, protect=None, force=args.force)
+    found = discovered.rows(run_discover(args.url, args.depth, args.budget, _settings_pairs(args.set)))
+    print(discovered.table(found))
+    with output_file(args.out, protect=None, force=args.force) as fh:
+        fh.write(discovered.sites_toml(found, args.url).encode("utf-8"))
+    print(f"sites file: {args.out}")
+    return EXIT_OK if found else EXIT_NOTHING
+
+
 def cmd_demo(args) -> int:
     from archive.db import check_archive
     from govarchive.demo import run_demo
@@ -181,6 +199,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="replace OUT if it exists (never the archive itself)")
     p.add_argument("out", metavar="OUT.warc.gz")
     p.set_defaults(func=cmd_export_warc)
+
+    p = sub.add_parser("discover", help="explore a portal from one URL and write a sites file of its report columns")
+    p.add_argument("url", metavar="URL")
+    p.add_argument("--depth", type=_positive, help="hops from URL through hubs (default EXPLORE_DEPTH, 5)")
+    p.add_argument("--budget", type=_positive, help="hub pages to explore (default EXPLORE_BUDGET, 300)")
+    p.add_argument("-o", "--out", default="discovered-sites.toml", help="sites file to write")
+    p.add_argument("--force", action="store_true", help="replace the sites file if it exists")
+    p.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE", help="Scrapy setting")
+    p.set_defaults(func=cmd_discover)
 
     p = sub.add_parser("demo", help="serve the bundled demo portal, crawl it, extract, summarise")
     p.add_argument("--db", default="demo.db")

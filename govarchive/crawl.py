@@ -57,3 +57,24 @@ def run_crawl(sites, db_path: str, overrides: dict | None = None) -> CrawlRun:
     if jobdir and reason == "finished":
         clear_jobdir(jobdir)
     return CrawlRun(crawler.stats.get_value("govarchive/crawl_id"), reason)
+
+
+def run_discover(url: str, depth: int | None = None, budget: int | None = None, overrides: dict | None = None) -> dict:
+    """Explore from `url` without an archive; the report columns found: {column URL: {"agency",
+    "cms", "reports": {url: title}}} (crawler.spiders.reports, DISCOVER_ONLY)."""
+    from urllib.parse import urlsplit
+
+    from scrapy.crawler import CrawlerProcess
+
+    from crawler.sites import Site
+    from crawler.spiders.reports import ReportsSpider
+
+    site = Site(name=urlsplit(url).netloc, start_urls=(url,), explore=True, explore_budget=budget)
+    settings = project_settings({"DISCOVER_ONLY": True, "INCREMENTAL_ENABLED": False, "ITEM_PIPELINES": {},
+                                 "ARCHIVE_DB": "", **({"EXPLORE_DEPTH": depth} if depth is not None else {}),
+                                 **(overrides or {})})
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(ReportsSpider)
+    process.crawl(crawler, sites=[site])
+    process.start()
+    return crawler.spider.discovered

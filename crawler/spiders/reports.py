@@ -49,6 +49,7 @@ from crawler.links import Links, attachments, discover
 from crawler.script_links import unreadable_templates
 from crawler.sites import Site, load_sites
 from extract.decode import decode_body
+from extract.report import looks_like_report_title
 
 CHALLENGE_STATUSES = (202, 412, 521)
 
@@ -281,9 +282,11 @@ class ReportsSpider(scrapy.Spider):
         if site.explore and response.request.url == column:
             yield SiteMapItem(site.name, column, "column", response.meta.get("agency"),
                               cms="rendered" if response.meta.get("rendered") else kind)
-        if self.discover_only:
-            entry = self.discovered.setdefault(column, {"agency": response.meta.get("agency"), "reports": {}})
+        if self.discover_only and response.request.url == column:
+            entry = self.discovered.setdefault(column, {"agency": None, "reports": {}})
             entry["cms"] = "rendered" if response.meta.get("rendered") else kind
+            entry["agency"] = (entry["agency"] or response.meta.get("agency")
+                               or response.xpath("//meta[@name='SiteName']/@content").get())
         found = 0
         if kind == "hanweb":
             found += (yield from self._records(site, hanweb.records(text), response.url, column,
@@ -325,7 +328,8 @@ class ReportsSpider(scrapy.Spider):
             yield from self._request(site, url, "listing", column=url)
         if self.discover_only and column:
             self.discovered.setdefault(column, {"agency": agency, "reports": {}})["reports"].update(
-                {url: links.labels.get(url, "") for url in links.details + links.files})
+                {url: links.labels[url] for url in links.details + links.files
+                 if looks_like_report_title(links.labels.get(url))})
         for url in links.details:
             yield from self._request(site, url, "detail", meta={"agency": agency})
         for url in links.files:
