@@ -18,7 +18,9 @@ AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
-EXTENSIONS = {"scrapy.extensions.throttle.AutoThrottle": None, "crawler.throttle.PoliteAutoThrottle": 0}
+EXTENSIONS = {"scrapy.extensions.throttle.AutoThrottle": None, "crawler.throttle.PoliteAutoThrottle": 0,
+              "crawler.progress.ProgressReporter": 500}
+PROGRESS = False  # the govarchive CLI turns on its per-site progress lines (crawler/progress.py)
 DOWNLOAD_TIMEOUT = 60
 # Size caps: a page over PAGE_MAXSIZE or a file over DOWNLOAD_MAXSIZE (also after decompression:
 # Scrapy's HttpCompressionMiddleware stops a gzip bomb there) is a failure of kind too_large /
@@ -55,6 +57,12 @@ TELNETCONSOLE_ENABLED = False
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 # Per run only (crawler/dupefilter.py): the archive, not a persisted seen-set, decides what is left.
 DUPEFILTER_CLASS = "crawler.dupefilter.RunDupeFilter"
+# Exploration (sites with explore = true; crawler/explore.py): hops from the start page, hub pages a
+# run, how long an explored start page stays fresh, hubs rendered in the browser a run.
+EXPLORE_DEPTH = 5
+EXPLORE_BUDGET = 300
+EXPLORE_INTERVAL = 7 * 24 * 3600
+EXPLORE_RENDERS_MAX = 10
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 
 # A browser only where nothing else works (JS-only listings, anti-bot challenges): requests with

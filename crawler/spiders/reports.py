@@ -47,6 +47,7 @@ from crawler.incremental import FreshInArchive
 from crawler.items import AttachmentItem, NotModifiedItem, PageItem, SiteMapItem
 from crawler.links import Links, attachments, discover
 from crawler.script_links import unreadable_templates
+from crawler.suffixes import use_bundled_suffix_list
 from crawler.sites import Site, load_sites
 from extract.decode import decode_body
 from extract.report import looks_like_report_title
@@ -78,11 +79,13 @@ class ReportsSpider(scrapy.Spider):
         self._hubs: Counter = Counter()  # hub pages asked for, per site
         self._hub_renders: Counter = Counter()
         self._archive = None
+        self.current_listing: dict[str, str] = {}  # site → the listing page read last (crawler.progress)
         # DISCOVER_ONLY: column URL → {"agency", "cms", "reports": {url: title}}
         self.discovered: dict[str, dict] = {}
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
+        use_bundled_suffix_list()
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
         # One download slot per site, so per-site delay and concurrency hold even when several
@@ -276,6 +279,7 @@ class ReportsSpider(scrapy.Spider):
     def _listing(self, site: Site, response):
         text = response.text
         column = response.meta.get("column") or response.url
+        self.current_listing[site.name] = response.url
         kind = site.cms if site.cms != "auto" else cms.detect(text)
         if not response.meta.get("agency"):
             response.meta["agency"] = explore.breadcrumb_agency(response.selector)
