@@ -74,7 +74,7 @@ def report_prose(unit: Unit, doc: CityDoc) -> tuple[list[str], list[str]]:
         who, we = unit.name, _we(unit)
         opening = (f"本报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）和政府信息公开工作年度报告格式的要求，"
                    f"由{unit.name}编制。本报告所列数据的统计期限自{y}年1月1日起至{y}年12月31日止。")
-        contact = f"如对本报告有任何疑问，请与{unit.name}办公室联系（电话：0579-8301{_phone(unit)}）。"
+        contact = f"如对本报告有任何疑问，请与{unit.name}办公室联系（电话：0579-8301{_unit_number(unit)}）。"
     else:
         who = we = "本机关"
         opening = f"本报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）要求编制，所列数据的统计期限自{y}年1月1日起至{y}年12月31日止。"
@@ -94,7 +94,8 @@ def report_prose(unit: Unit, doc: CityDoc) -> tuple[list[str], list[str]]:
     return before, after
 
 
-def _phone(unit: Unit) -> str:
+def _unit_number(unit: Unit) -> str:
+    """A fixed four-digit number per unit: its telephone extension, its 索引号 prefix."""
     return f"{sum(map(ord, unit.key)) % 10000:04d}"
 
 
@@ -102,17 +103,16 @@ def doc_content(unit: Unit, doc: CityDoc) -> str:
     if doc.kind == "report":
         return (f"<!-- demo data: synthetic report of the demo city portal, tables from seed {doc.seed} -->\n"
                 + report_body(doc.seed, doc.layout, style=doc.style, prose=report_prose(unit, doc)))
-    if "统计报表" in doc.title:  # the statistical forms: the same tables, but not a report
-        year = int(doc.title.split("年度")[0][-4:])
-        seed = "004" if year <= 2020 else "003"
-        return report_body(seed, "2019" if year <= 2020 else "2021", prose=(
-            [f"{unit.name}{year}年度政府信息公开情况统计表（报表）"], ["填报说明：本表由各单位按季度汇总报送。"]))
+    if doc.decoy == "forms":  # the statistical forms: the same tables, but not a report
+        old = doc.year <= 2020
+        return report_body("004" if old else "003", "2019" if old else "2021", prose=(
+            [f"{unit.name}{doc.year}年度政府信息公开情况统计表（报表）"], ["填报说明：本表由各单位按季度汇总报送。"]))
     return pages.paragraphs(["各有关单位：", f"现将《{doc.title}》有关事项公开如下，请结合实际认真贯彻落实。",
-                             f"联系人：办公室，电话：0579-8301{_phone(unit)}。", unit.name, doc.date])
+                             f"联系人：办公室，电话：0579-8301{_unit_number(unit)}。", unit.name, doc.date])
 
 
 def _metadata(unit: Unit, doc: CityDoc, serial: int) -> dict[str, str]:
-    return {"index_no": f"{11339900_0000 + serial * 7919:012d}/{doc.date[:4]}-{serial:05d}", "publisher": unit.name,
+    return {"index_no": f"11339900{_unit_number(unit)}/{doc.date[:4]}-{serial:05d}", "publisher": unit.name,
             "written_date": doc.date, "published_date": doc.date, "topic": "综合政务\\政务公开", "disclosure": "主动公开"}
 
 

@@ -195,7 +195,7 @@ def portal_pages(frame: Frame, news: dict[str, list[NewsItem]]) -> dict[str, str
     out[DIRECTORIES["bmxxgk"]] = departments_directory(frame)
     out[DIRECTORIES["bmpt"]] = platforms_directory(frame)
     out[DIRECTORIES["xzjd"]] = towns_directory(frame)
-    sections = [("机构职能", "/zwgk/zfxxgk/zn/index.html"), ("政策文件", "/zwgk/zcwj/index.html"),
+    sections = [("政府信息公开指南", "/zwgk/zfxxgk/zn/index.html"), ("政策文件", "/zwgk/zcwj/index.html"),
                 ("重点领域信息公开", "/zwgk/zdly/index.html"), ("政府信息公开年报", GOV_COLUMN)]
     out["/zwgk/zfxxgk/fdzdgknr/index.html"] = frame.page(
         f"法定主动公开内容_{GOVERNMENT}", [("政府信息公开", XXGK), ("法定主动公开内容", None)],

@@ -177,7 +177,8 @@ class CityDoc:
     title: str
     date: str
     kind: str  # report | decoy | other
-    year: int | None = None
+    year: int | None = None  # the year a report (or a decoy) is about
+    decoy: str | None = None  # a decoy's kind: a key of DECOY_FORMS
     seed: str | None = None
     style: str = "plain"
     named: bool = True  # the agency appears in the title and the body
@@ -220,7 +221,7 @@ def documents(unit: Unit) -> list[CityDoc]:
                             year=r.year, seed=r.seed, style=r.style, named=not r.title.startswith("bare")))
     for n, (kind, y) in enumerate(unit.decoys):
         form, date = DECOY_FORMS[kind]
-        entries.append(dict(title=form.format(agency=unit.name, y=y), kind="decoy",
+        entries.append(dict(title=form.format(agency=unit.name, y=y), kind="decoy", decoy=kind, year=y,
                             date=date.format(y=y, y1=y + 1, d=10 + n, d1=4 + n)))
     last = max(r.year for r in unit.reports)
     for n in range(unit.fillers):
