@@ -43,14 +43,16 @@ def listing(items: list[tuple[str, str, str]], pagination: str) -> str:
     return f'<div class="list-box"><ul class="list">\n{lis}\n</ul></div>\n{pagination}'
 
 
-def pagination_links(page: int, pages: int, href) -> str:
-    """首页 / 上一页 / numbered / 下一页 / 尾页, as most CMS listings print them; href(n) gives page n's URL."""
+def pagination_links(page: int, pages: int, href, window: int | None = None) -> str:
+    """首页 / 上一页 / numbered / 下一页 / 尾页, as most CMS listings print them; href(n) gives page n's URL.
+    `window`: only the numbers within that distance of the current page (long listings)."""
     if pages <= 1:
         return ""
     parts = [f'<a href="{href(1)}">首页</a>']
     if page > 1:
         parts.append(f'<a href="{href(page - 1)}">上一页</a>')
-    for n in range(1, pages + 1):
+    low, high = (1, pages) if window is None else (max(1, page - window), min(pages, page + window))
+    for n in range(low, high + 1):
         parts.append(f"<span class=\"current\">{n}</span>" if n == page else f'<a href="{href(n)}">{n}</a>')
     if page < pages:
         parts.append(f'<a href="{href(page + 1)}">下一页</a>')
