@@ -32,17 +32,17 @@ from extract.chinese import to_simplified
 
 _CJK = "\u4e00-\u9fff"
 HUB_WORDS = ("政府信息公开", "信息公开", "政务公开", "公开目录", "法定主动公开", "主动公开", "部门", "单位", "乡镇", "街道",
-             "镇街", "区县", "县区", "县市区", "机构", "平台")
+             "镇街", "区县", "县区", "县市区")
 # Sections an explorer must not walk: news, notices, services, interaction, site furniture.
 AVOID_WORDS = ("新闻", "动态", "要闻", "通知", "公告", "图片", "视频", "专题", "招聘", "领导", "互动", "留言", "信箱", "办事",
                "服务", "下载", "征集", "调查", "访谈", "直播", "天气", "无障碍", "地图", "联系", "登录", "注册", "搜索", "手机",
                "解读", "指南", "依申请", "申请", "意见", "建议", "提案", "投诉", "举报", "政策", "文件", "规划", "计划", "总结",
-               "财政", "预算", "决算", "统计", "公示", "人事", "会议", "English", "RSS")
+               "财政", "预算", "决算", "统计", "公示", "人事", "会议", "制度", "机构", "职能", "English", "RSS")
 # A department or town: a short name ending in the word for a body of government.
 DEPARTMENT = re.compile(rf"^[{_CJK}（）()·]{{2,30}}?(?:人民政府办公室|人民政府|委员会|办公室|管理局|局|厅|委|办|院|署|中心|"
                         rf"监狱|所|站|馆|队|街道办事处|街道|镇|乡|公司)$")
 # Words in a name that make it a section, not a department (新闻中心, 政务服务中心 …).
-NOT_DEPARTMENT = ("新闻", "互动", "服务", "办事", "下载", "专题", "视频", "图片", "导航", "地图", "首页")
+NOT_DEPARTMENT = ("新闻", "互动", "服务", "下载", "专题", "视频", "图片", "导航", "地图", "首页")
 # An undated link that names reports is a column when it is a column's name (政府信息公开年报, 年度报告);
 # a longer text merely mentioning one (…年度报告编制培训会) is news, not followed.
 _COLUMN_NAME = re.compile(r"(?:年报|年度报告|工作报告)(?:专栏|栏目)?$")
@@ -88,7 +88,8 @@ def classify(url: str, label: str, *, in_nav: bool, directory: bool) -> Lead | N
         return None
     if COLUMN_PATH.search(path):
         return Lead(url, COLUMN, 95, label)
-    if any(w in label for w in HUB_WORDS) and len(label) <= 20:
+    # A hub's name is short (部门信息公开, 乡镇（街道）信息公开); a longer text with such a word is a headline.
+    if any(w in label for w in HUB_WORDS) and len(label) <= 12:
         return Lead(url, HUB, 40 + nav, label)
     return None
 

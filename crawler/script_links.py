@@ -18,19 +18,17 @@ from urllib.parse import urlsplit
 
 from parsel import Selector
 
+from crawler.js_literals import UNKNOWN, script_data
+
 # {{expr}} templates (avalon, Angular) and JS expressions (Vue, Alpine).
 _TEMPLATE_ATTRS = ("ms-attr-href", "ms-href", "ng-href", "data-ng-href")
 _EXPRESSION_ATTRS = (":href", "v-bind:href", "x-bind:href")
 _PLACEHOLDER = re.compile(r"\{\{\s*([^{}]+?)\s*\}\}")
 _EXPR = re.compile(r"^([A-Za-z_$][\w$]*)((?:\[\s*(?:\d+|'[^']*'|\"[^\"]*\")\s*\]|\.[A-Za-z_$][\w$]*)*)$")
 _STEP = re.compile(r"\[\s*(\d+|'[^']*'|\"[^\"]*\")\s*\]|\.([A-Za-z_$][\w$]*)")
-_VAR = re.compile(r"(?:\bvar|\blet|\bconst|window\.|\b)\s*([A-Za-z_$][\w$]*)\s*=\s*(?=[\[{])")
-_PATH_SPLIT = re.compile(
-    r"([A-Za-z_$][\w$]*)\s*=\s*(?:window\.|document\.)?location\.pathname\.split\(\s*['\"]/['\"]\s*\)")
 _ONCLICK_URL = re.compile(r"""(?:window\.open|(?:window\.|document\.)?location(?:\.href)?\s*=)\s*\(?\s*['"]([^'"]+)['"]""")
 _NAME_KEYS = ("orgname", "orgName", "name", "title", "text", "deptName", "deptname", "chnlname", "label", "unitName")
 _URL_KEYS = ("url", "href", "link", "path", "linkurl", "chnlurl", "uri")
-_MAX_SCRIPT = 2_000_000  # characters of inline script read for data
 
 
 def script_links(selector: Selector, page_url: str) -> list[tuple[str, str]]:
@@ -80,7 +78,7 @@ def expression(expr: str, data: dict) -> str | None:
             parts.append(literal.group(1) if literal.group(1) is not None else literal.group(2))
             continue
         value = evaluate(part, data)
-        if value is None or isinstance(value, (dict, list)):
+        if value is None or value is UNKNOWN or isinstance(value, (dict, list)):
             return None
         parts.append(str(value))
     return "".join(parts) or None
@@ -113,7 +111,7 @@ def fill(template: str, data: dict) -> str | None:
     def value(m: re.Match) -> str:
         nonlocal missing
         got = evaluate(m.group(1), data)
-        if got is None or isinstance(got, (dict, list)):
+        if got is None or got is UNKNOWN or isinstance(got, (dict, list)):
             missing = True
             return ""
         return str(got)
@@ -136,72 +134,14 @@ def evaluate(expr: str, data: dict):
             value = value[key]
         except (KeyError, IndexError, TypeError):
             return None
-    return value
+    return None if value is UNKNOWN else value
 
 
 def _script_data(selector: Selector, page_url: str) -> dict:
-    """Variables the page's inline scripts assign literal JSON-like data to, and `x =
-    location.pathname.split("/")` as the page URL's path split."""
-    data: dict = {}
-    path = urlsplit(page_url).path
-    total = 0
-    for script in selector.xpath("//script[not(@src)]/text()").getall():
-        total += len(script)
-        if total > _MAX_SCRIPT:
-            break
-        for m in _PATH_SPLIT.finditer(script):
-            data[m.group(1)] = path.split("/")
-        for m in _VAR.finditer(script):
-            literal = _literal_at(script, m.end())
-            if literal is not None:
-                data.setdefault(m.group(1), literal)
-    return data
+    return script_data(selector.xpath("//script[not(@src)]/text()").getall(), page_url)
 
 
-def _literal_at(text: str, start: int):
-    """The JSON (or JS object with single quotes / unquoted keys) literal starting at `start`."""
-    opening = text[start]
-    closing = {"[": "]", "{": "}"}[opening]
-    depth, i, quote = 0, start, None
-    while i < len(text):
-        ch = text[i]
-        if quote:
-            if ch == "\\":
-                i += 2
-                continue
-            if ch == quote:
-                quote = None
-        elif ch in "'\"":
-            quote = ch
-        elif ch in "[{":
-            depth += 1
-        elif ch in "]}":
-            depth -= 1
-            if depth == 0:
-                return _parse_js_literal(text[start:i + 1]) if ch == closing else None
-        i += 1
-    return None
-
-
-_UNQUOTED_KEY = re.compile(r"([{,]\s*)([A-Za-z_$][\w$]*)\s*:")
-_SINGLE_QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'")
-_TRAILING_COMMA = re.compile(r",\s*([}\]])")
-
-
-def _parse_js_literal(text: str):
-    try:
-        return json.loads(text)
-    except ValueError:
-        pass
-    js = _SINGLE_QUOTED.sub(lambda m: json.dumps(m.group(1).replace("\\'", "'")), text)
-    js = _TRAILING_COMMA.sub(r"\1", _UNQUOTED_KEY.sub(r'\1"\2":', js))
-    try:
-        return json.loads(js)
-    except ValueError:
-        return None
-
-
-def _object_links(data: dict) -> list[tuple[str, str]]:
+def _object_links(data: dict) -> list[tuple[str, str]]:  # noqa: C901 - one walk over nested data
     """URL → name pairs in script data: {"/path/": {"orgname": …}} maps, and [{url, name}] lists."""
     out: list[tuple[str, str]] = []
 

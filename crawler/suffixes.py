@@ -7,8 +7,20 @@ crawler (and, offline, ~185 lines of tracebacks). The list bundled with tldextra
 from __future__ import annotations
 
 
-def use_bundled_suffix_list() -> None:
+def _extractor():
     import tldextract
+
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True)
+
+
+def registered_domain(host: str) -> str:
+    """www.qingyuan.gov.cn → qingyuan.gov.cn (a portal's departments sit on its subdomains); an IP
+    address or a bare host name stays as it is."""
+    parts = _extractor()(host)
+    return parts.top_domain_under_public_suffix or host
+
+
+def use_bundled_suffix_list() -> None:
     from scrapy.downloadermiddlewares import cookies
 
-    cookies._split_domain = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True)
+    cookies._split_domain = _extractor()

@@ -119,7 +119,9 @@ class CityPortal(DemoPortal):
 
     def sites_toml(self, keys: tuple[str, ...] | None = None) -> str:
         return "\n".join(["# Demo city portal (generated: ports change every run)", "", "[[site]]",
-                          f'name = "{GOVERNMENT}"', f'start_urls = ["{self.home_url}"]', 'allowed_domains = ["127.0.0.1"]', ""])
+                          f'name = "{GOVERNMENT}"', f'start_urls = ["{self.home_url}"]', 'allowed_domains = ["127.0.0.1"]',
+                          "explore = true  # from the home page through 信息公开 hubs and directories to every 年报 column",
+                          ""])
 
     def expected_report_urls(self) -> set[str]:
         return {self.url(origin, path) for origin, path in city_truth.REPORTS}

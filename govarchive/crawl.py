@@ -69,7 +69,12 @@ def run_discover(url: str, depth: int | None = None, budget: int | None = None, 
     from crawler.sites import Site
     from crawler.spiders.reports import ReportsSpider
 
-    site = Site(name=urlsplit(url).netloc, start_urls=(url,), explore=True, explore_budget=budget)
+    from crawler.suffixes import registered_domain
+
+    # The portal's registered domain, any port: departments sit on its subdomains and other ports.
+    host = urlsplit(url).hostname or ""
+    site = Site(name=urlsplit(url).netloc, start_urls=(url,), allowed_domains=(registered_domain(host),),
+                explore=True, explore_budget=budget)
     settings = project_settings({"DISCOVER_ONLY": True, "INCREMENTAL_ENABLED": False, "ITEM_PIPELINES": {},
                                  "ARCHIVE_DB": "", **({"EXPLORE_DEPTH": depth} if depth is not None else {}),
                                  **(overrides or {})})

@@ -77,6 +77,7 @@ class ReportsSpider(scrapy.Spider):
         self._site_requests: Counter = Counter()
         self._capped: set = set()  # (site, what) reported once per run
         self._hubs: Counter = Counter()  # hub pages asked for, per site
+        self._counted: set[bytes] = set()  # fingerprints of the requests the bounds counted
         self._hub_renders: Counter = Counter()
         self._archive = None
         self.current_listing: dict[str, str] = {}  # site → the listing page read last (crawler.progress)
@@ -162,28 +163,8 @@ class ReportsSpider(scrapy.Spider):
     # -- requests ------------------------------------------------------------------------------
     def _request(self, site: Site, url: str, role: str, *, column: str | None = None, render: bool | None = None,
                  count: bool = True, **kwargs):
-        """The request for `url`, or nothing when a bound says no (reported once)."""
-        if count:
-            self._site_requests[site.name] += 1
-            if self._site_requests[site.name] > self.site_requests_max:
-                self._cap(site, "requests", url, f"SITE_REQUESTS_MAX={self.site_requests_max} requests this run")
-                return
-            if role in ("listing", "proxy"):
-                self._site_listings[site.name] += 1
-                self._column_pages[column or url] += 1
-                if self._site_listings[site.name] > self.site_listings_max:
-                    self._cap(site, "listings", url, f"SITE_LISTINGS_MAX={self.site_listings_max} listing pages this run")
-                    return
-                if self._column_pages[column or url] > self.listing_pages_max:
-                    self._cap(site, ("column", column), url,
-                              f"LISTING_PAGES_MAX={self.listing_pages_max} pages of listing {column}")
-                    return
-        if count and role == "hub":
-            self._hubs[site.name] += 1
-            budget = site.explore_budget or self.explore_budget
-            if self._hubs[site.name] > budget:
-                self._cap(site, "hubs", url, f"explore budget of {budget} hub pages this run")
-                return
+        """The request for `url`, or nothing when a bound says no (reported once). Bounds count
+        distinct requests: a page linked from every page of a listing is one page."""
         if self.discover_only and role in ("detail", "attachment"):
             return  # discovering columns: their reports are counted, not fetched
         render = site.render and role == "listing" if render is None else render
@@ -200,7 +181,38 @@ class ReportsSpider(scrapy.Spider):
                         playwright_page_init_callback="crawler.rendering.watch_page",
                         playwright_page_methods=[PageMethod("wait_for_load_state", "networkidle")])
         callback = self.parse_attachment if role == "attachment" else self.parse
-        yield scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta, **kwargs)
+        request = scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta, **kwargs)
+        if count and not self._within_bounds(site, request, role, column):
+            return
+        yield request
+
+    def _within_bounds(self, site: Site, request, role: str, column: str | None) -> bool:
+        fingerprint = self.crawler.request_fingerprinter.fingerprint(request)
+        if fingerprint in self._counted:
+            return True  # asked for already: the duplicate filter drops it, no bound spent
+        self._counted.add(fingerprint)
+        url = request.url
+        self._site_requests[site.name] += 1
+        if self._site_requests[site.name] > self.site_requests_max:
+            self._cap(site, "requests", url, f"SITE_REQUESTS_MAX={self.site_requests_max} requests this run")
+            return False
+        if role in ("listing", "proxy"):
+            self._site_listings[site.name] += 1
+            self._column_pages[column or url] += 1
+            if self._site_listings[site.name] > self.site_listings_max:
+                self._cap(site, "listings", url, f"SITE_LISTINGS_MAX={self.site_listings_max} listing pages this run")
+                return False
+            if self._column_pages[column or url] > self.listing_pages_max:
+                self._cap(site, ("column", column), url,
+                          f"LISTING_PAGES_MAX={self.listing_pages_max} pages of listing {column}")
+                return False
+        if role == "hub":
+            self._hubs[site.name] += 1
+            budget = site.explore_budget or self.explore_budget
+            if self._hubs[site.name] > budget:
+                self._cap(site, "hubs", url, f"explore budget of {budget} hub pages this run")
+                return False
+        return True
 
     def _cap(self, site: Site, what, url: str, detail: str) -> None:
         if (site.name, what) in self._capped:
@@ -345,10 +357,20 @@ class ReportsSpider(scrapy.Spider):
         agency = response.meta.get("agency") or explore.breadcrumb_agency(response.selector)
         yield SiteMapItem(site.name, response.request.url, "hub", agency, response.meta.get("hub_parent"))
         leads = explore.leads(response.selector, response.url, site)
+        # Leads that take exploration somewhere new: a column, a report or a department not asked for
+        # yet (the chrome every page repeats — 政务公开, the government's own 年报 — leads nowhere new).
+        new = [lead for lead in leads if (lead.kind != explore.HUB or lead.agency)
+               and self.crawler.request_fingerprinter.fingerprint(scrapy.Request(lead.url)) not in self._counted]
+        # A department home that shows its report column needs none of its own sections explored
+        # (法定主动公开内容 …): hubs below this page are left, hubs elsewhere (other departments) followed.
+        below = response.url.rsplit("/", 1)[0] + "/"
+        if agency and any(lead.kind == explore.COLUMN and lead.url.startswith(below) for lead in leads):
+            leads = [lead for lead in leads if lead.kind != explore.HUB or not lead.url.startswith(below)]
         for lead in leads:
             lead_agency = lead.agency or agency
             if lead.kind == explore.COLUMN:
-                yield SiteMapItem(site.name, lead.url, "column", lead_agency, response.request.url)
+                # a column no department is named for belongs to the site's own body (its sites-file name)
+                yield SiteMapItem(site.name, lead.url, "column", lead_agency or site.name, response.request.url)
                 yield from self._request(site, lead.url, "listing", column=lead.url, priority=lead.score,
                                          meta={"agency": lead_agency})
             elif lead.kind == explore.DETAIL:
@@ -360,7 +382,7 @@ class ReportsSpider(scrapy.Spider):
                 yield from self._request(site, lead.url, "hub", priority=lead.score - 10 * depth,
                                          meta={"explore_depth": depth + 1, "agency": lead.agency or agency,
                                                "hub_parent": response.request.url})
-        if (not leads and not response.meta.get("rendered")
+        if (not new and not response.meta.get("rendered")
                 and (unreadable_templates(response.selector, response.url) or cms.fills_itself(response.text))):
             # Its links are drawn by scripts this page's data cannot work out: a browser sees them.
             if self._hub_renders[site.name] < self.explore_renders_max:
