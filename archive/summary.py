@@ -69,8 +69,11 @@ def format_summary(summary: dict) -> str:
         if len(s["failures"]) > _NAMED:
             lines.append(f"    … and {len(s['failures']) - _NAMED} more (fetch_errors)")
     lines.append(f"report pages found: {len(summary['reports'])}")
-    for r in summary["reports"]:
-        lines.append(f"  {r['agency']} {r['year']} (layout {r['layout']}): {r['url']}")
+    by_agency: dict[str, list[str]] = {}
+    for r in summary["reports"]:  # one line per agency: its years, each with its layout
+        by_agency.setdefault(r["agency"] or "(agency not named)", []).append(f"{r['year']} (layout {r['layout']})")
+    for agency, years in by_agency.items():
+        lines.append(f"  {agency} {', '.join(years)}")
     return "\n".join(lines)
 
 

@@ -105,9 +105,9 @@ class CityOrigin:
 class CityPortal(DemoPortal):
     """The city portal's three origins, started together."""
 
-    def __init__(self):
+    def __init__(self, base_port: int = 0):
         self.links = Links()
-        super().__init__(sites=tuple(CityOrigin(key, self.links) for key in ORIGINS))
+        super().__init__(sites=tuple(CityOrigin(key, self.links) for key in ORIGINS), base_port=base_port)
         for key, server in self.servers.items():
             self.links.bases[key] = server.origin
         for server in self.servers.values():

@@ -220,11 +220,15 @@ class DemoPortal:
     `faults`, a FaultPlan, is shared by every site (a target names its site, so each URL is decided
     on its own)."""
 
-    def __init__(self, sites: tuple[DemoSite, ...] | None = None, faults: FaultPlan | None = None):
+    def __init__(self, sites: tuple[DemoSite, ...] | None = None, faults: FaultPlan | None = None,
+                 base_port: int = 0):
+        """`base_port`: 0 = free ports (tests); else site i listens on base_port + i, so its URLs stay
+        the same from run to run (`govarchive demo` twice into one archive is an incremental crawl)."""
         self.log: list[LoggedRequest] = []
         self.faults = faults
-        self.servers = {s.key: SiteServer(s, log=self.log, guard=make_guard(s.guard), faults=faults)
-                        for s in (sites or all_sites())}
+        self.servers = {s.key: SiteServer(s, port=base_port + i if base_port else 0, log=self.log,
+                                          guard=make_guard(s.guard), faults=faults)
+                        for i, s in enumerate(sites or all_sites())}
 
     def start(self) -> "DemoPortal":
         for server in self.servers.values():

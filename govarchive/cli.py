@@ -1,4 +1,4 @@
-"""The `govarchive` command: crawl, reextract, serve, export-warc, demo.
+"""The `govarchive` command: crawl, discover, check-site, reports, reextract, serve, export-warc, demo.
 
 Exit codes (every command):
   0  done (a crawl: complete, nothing failed for good)
@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from archive.db import ArchiveError
 from archive.lock import ArchiveLocked
-from archive.output import OutputError
+from archive.output import OutputError, check_output
 from crawler.sites import SitesFileError
 
 EXIT_OK, EXIT_NOTHING, EXIT_USAGE, EXIT_LOCKED, EXIT_INTERRUPTED, EXIT_FAILURES = 0, 1, 2, 3, 4, 5
@@ -54,6 +54,17 @@ def _settings_pairs(pairs: list[str]) -> dict:
     return out
 
 
+def _logging(args) -> dict:
+    """Scrapy's log: warnings only by default (the progress lines and the summary say what matters),
+    -v for INFO, -vv for DEBUG; --log FILE sends it to FILE (at INFO unless -vv)."""
+    level = {0: "WARNING", 1: "INFO"}.get(args.verbose, "DEBUG")
+    settings = {"LOG_LEVEL": level}
+    if args.log:
+        check_output(args.log, protect=getattr(args, "db", None), force=True)
+        settings.update(LOG_FILE=args.log, LOG_FILE_APPEND=True, LOG_LEVEL="DEBUG" if args.verbose > 1 else "INFO")
+    return settings
+
+
 def _check_jobdir(path: str) -> None:
     if os.path.exists(path) and not os.path.isdir(path):
         raise UsageError(f"--jobdir {path}: exists and is not a directory")
@@ -72,7 +83,12 @@ def cmd_crawl(args) -> int:
 
     # Everything is judged before the lock is taken and Scrapy starts.
     sites = load_sites(args.sites)
-    overrides = _settings_pairs(args.set)
+    if args.site:
+        chosen = [s for s in sites if s.name == args.site]
+        if not chosen:
+            raise UsageError(f"--site {args.site!r}: not in {args.sites} (its sites: {', '.join(s.name for s in sites)})")
+        sites = chosen
+    overrides = {**_logging(args), "PROGRESS": True, **_settings_pairs(args.set)}
     check_archive(args.db, write=True, must_exist=False)
     if args.jobdir:
         _check_jobdir(args.jobdir)
@@ -103,6 +119,31 @@ def cmd_crawl(args) -> int:
     finally:
         db.close()
     return EXIT_OK
+
+
+def cmd_reports(args) -> int:
+    from archive.db import open_archive
+    from archive.listing import report_lines
+
+    db = open_archive(args.db, readonly=True)
+    try:
+        for line in report_lines(db, agency=args.agency, year=args.year):
+            print(line)
+    finally:
+        db.close()
+    return EXIT_OK
+
+
+def cmd_check_site(args) -> int:
+    from govarchive import discovered
+    from govarchive.crawl import run_check
+
+    parts = urlsplit(args.url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise UsageError(f"{args.url!r}: not an http(s) URL")
+    result = run_check(args.url, render=args.render, overrides={**_logging(args), **_settings_pairs(args.set)})
+    print(discovered.check_report(args.url, result))
+    return EXIT_OK if result.discovered else EXIT_NOTHING
 
 
 def cmd_reextract(args) -> int:
@@ -144,7 +185,8 @@ def cmd_discover(args) -> int:
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise UsageError(f"{args.url!r}: not an http(s) URL")
     check_output(args.out, protect=None, force=args.force)
-    found = discovered.rows(run_discover(args.url, args.depth, args.budget, _settings_pairs(args.set)))
+    found = discovered.rows(run_discover(args.url, args.depth, args.budget,
+                                         {**_logging(args), **_settings_pairs(args.set)}))
     print(discovered.table(found))
     with output_file(args.out, protect=None, force=args.force) as fh:
         fh.write(discovered.sites_toml(found, args.url).encode("utf-8"))
@@ -173,7 +215,12 @@ def _positive(value: str) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="govarchive", description=__doc__.split("\n\n")[0],
                      epilog=__doc__.split("\n\n", 1)[1], formatter_class=argparse.RawDescriptionHelpFormatter)
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    parser.add_argument("--version", action="version", version=f"govarchive {_version()}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="COMMAND")
+
+    def logged(p):
+        p.add_argument("-v", "--verbose", action="count", default=0, help="Scrapy's log at INFO (-vv: DEBUG)")
+        p.add_argument("--log", metavar="FILE", help="append Scrapy's log to FILE instead of the terminal")
 
     p = sub.add_parser("crawl", help="crawl the sites of a sites file into the archive")
     p.add_argument("--sites", required=True, help="sites file (TOML)")
@@ -181,7 +228,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE", help="Scrapy setting")
     p.add_argument("--jobdir", help="spill the pending-request queue to this directory (very large crawls); "
                                     "what is left to fetch is always decided by the archive")
+    p.add_argument("--site", metavar="NAME", help="crawl only this site of the sites file")
+    logged(p)
     p.set_defaults(func=cmd_crawl)
+
+    p = sub.add_parser("reports", help="list the reports in an archive: agency, year, layout, cells, status")
+    p.add_argument("--db", required=True)
+    p.add_argument("--agency", help="only this agency (a part of its name)")
+    p.add_argument("--year", type=int, help="only this year")
+    p.set_defaults(func=cmd_reports)
+
+    p = sub.add_parser("check-site", help="try one URL without an archive: CMS, listings, report candidates")
+    p.add_argument("url", metavar="URL")
+    p.add_argument("--render", action="store_true", help="render the listing in the browser (render = true)")
+    p.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE", help="Scrapy setting")
+    logged(p)
+    p.set_defaults(func=cmd_check_site)
 
     p = sub.add_parser("reextract", help="re-run extraction over every stored page")
     p.add_argument("--db", required=True)
@@ -207,12 +269,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--out", default="discovered-sites.toml", help="sites file to write")
     p.add_argument("--force", action="store_true", help="replace the sites file if it exists")
     p.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE", help="Scrapy setting")
+    logged(p)
     p.set_defaults(func=cmd_discover)
 
     p = sub.add_parser("demo", help="serve the bundled demo portal, crawl it, extract, summarise")
     p.add_argument("--db", default="demo.db")
     p.set_defaults(func=cmd_demo)
     return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("govarchive")
+    except PackageNotFoundError:
+        return "unknown"
 
 
 def main(argv: list[str] | None = None) -> int:

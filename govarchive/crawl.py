@@ -59,27 +59,47 @@ def run_crawl(sites, db_path: str, overrides: dict | None = None) -> CrawlRun:
     return CrawlRun(crawler.stats.get_value("govarchive/crawl_id"), reason)
 
 
+@dataclass
+class CheckResult:
+    discovered: dict  # as run_discover's
+    stats: dict
+
+
+def _run_discovering(site, overrides: dict | None) -> tuple[dict, dict]:
+    from scrapy.crawler import CrawlerProcess
+
+    from crawler.spiders.reports import ReportsSpider
+
+    settings = project_settings({"DISCOVER_ONLY": True, "INCREMENTAL_ENABLED": False, "ITEM_PIPELINES": {},
+                                 "ARCHIVE_DB": "", **(overrides or {})})
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(ReportsSpider)
+    process.crawl(crawler, sites=[site])
+    process.start()
+    return crawler.spider.discovered, crawler.stats.get_stats()
+
+
+def run_check(url: str, render: bool = False, overrides: dict | None = None) -> CheckResult:
+    """One listing URL without an archive: what the crawler sees there, and would fetch."""
+    from urllib.parse import urlsplit
+
+    from crawler.sites import Site
+
+    found, stats = _run_discovering(Site(name=urlsplit(url).netloc, start_urls=(url,), render=render), overrides)
+    return CheckResult(found, stats)
+
+
 def run_discover(url: str, depth: int | None = None, budget: int | None = None, overrides: dict | None = None) -> dict:
     """Explore from `url` without an archive; the report columns found: {column URL: {"agency",
     "cms", "reports": {url: title}}} (crawler.spiders.reports, DISCOVER_ONLY)."""
     from urllib.parse import urlsplit
 
-    from scrapy.crawler import CrawlerProcess
-
     from crawler.sites import Site
-    from crawler.spiders.reports import ReportsSpider
-
     from crawler.suffixes import registered_domain
 
     # The portal's registered domain, any port: departments sit on its subdomains and other ports.
     host = urlsplit(url).hostname or ""
     site = Site(name=urlsplit(url).netloc, start_urls=(url,), allowed_domains=(registered_domain(host),),
                 explore=True, explore_budget=budget)
-    settings = project_settings({"DISCOVER_ONLY": True, "INCREMENTAL_ENABLED": False, "ITEM_PIPELINES": {},
-                                 "ARCHIVE_DB": "", **({"EXPLORE_DEPTH": depth} if depth is not None else {}),
-                                 **(overrides or {})})
-    process = CrawlerProcess(settings)
-    crawler = process.create_crawler(ReportsSpider)
-    process.crawl(crawler, sites=[site])
-    process.start()
-    return crawler.spider.discovered
+    found, _ = _run_discovering(site, {**({"EXPLORE_DEPTH": depth} if depth is not None else {}), **(overrides or {})})
+    return found

@@ -50,3 +50,23 @@ def sites_toml(found: list[dict], start_url: str) -> str:
         lines.append(f"# {r['reports']} reports seen" + (f", {r['years'][0]}–{r['years'][-1]}" if r["years"] else ""))
         lines.append("")
     return "\n".join(lines)
+
+
+def check_report(url: str, result) -> str:
+    """What `govarchive check-site` prints: per listing seen, its CMS, pages, and candidates."""
+    stats = result.stats
+    lines = [f"{url}: {stats.get('response_received_count', 0)} requests, "
+             f"{sum(v for k, v in stats.items() if k.startswith('govarchive/renders/'))} rendered in the browser, "
+             f"{sum(v for k, v in stats.items() if k.startswith('govarchive/challenge_renders/'))} anti-bot challenges passed"]
+    if not result.discovered:
+        lines.append("  no listing of reports found: no link names a report (年度报告, 年报) here")
+    for column, entry in result.discovered.items():
+        candidates = entry.get("candidates", {})
+        lines.append(f"listing {column}: CMS {entry.get('cms') or '?'}, {len(entry.get('listings', []))} pages read, "
+                     f"{len(candidates)} candidate pages, {len(entry.get('reports', {}))} look like reports")
+        for link, title in sorted(candidates.items(), key=lambda kv: kv[1]):
+            mark = "report " if link in entry.get("reports", {}) else "other  "
+            lines.append(f"  {mark}{title}  {link}")
+    would = sum(len(e.get("candidates", {})) for e in result.discovered.values())
+    lines.append(f"a crawl would fetch these {would} pages (and the files they link), and archive them all")
+    return "\n".join(lines)

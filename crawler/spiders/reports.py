@@ -343,9 +343,11 @@ class ReportsSpider(scrapy.Spider):
         for url in links.columns:
             yield from self._request(site, url, "listing", column=url)
         if self.discover_only and column:
-            self.discovered.setdefault(column, {"agency": agency, "reports": {}})["reports"].update(
-                {url: links.labels[url] for url in links.details + links.files
-                 if looks_like_report_title(links.labels.get(url))})
+            entry = self.discovered.setdefault(column, {"agency": agency, "reports": {}})
+            candidates = {url: links.labels.get(url, "") for url in links.details + links.files}
+            entry.setdefault("candidates", {}).update(candidates)
+            entry["reports"].update({u: t for u, t in candidates.items() if looks_like_report_title(t)})
+            entry.setdefault("listings", []).append(base_url)
         for url in links.details:
             yield from self._request(site, url, "detail", meta={"agency": agency})
         for url in links.files:
