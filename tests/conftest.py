@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 GOVARCHIVE = [str(Path(sys.executable).with_name("govarchive"))]  # the installed console script
 # Loopback sites: no politeness delay needed to keep the suite fast.
-FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_START_DELAY=0", "-s", "LOG_LEVEL=WARNING"]
+FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_START_DELAY=0"]
 
 
 def run_cli(*args: str, timeout: float = 180, check: bool = True) -> subprocess.CompletedProcess:
