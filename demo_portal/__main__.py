@@ -10,13 +10,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m demo_portal", description="Serve the demo sites on 127.0.0.1 until interrupted.")
     parser.add_argument("--city", action="store_true", help="serve the city portal (清源市) instead of the five demo sites")
     parser.add_argument("sites_file", nargs="?", help="write the sites file here")
+    parser.add_argument("--base-port", type=int, default=None,
+                        help="first port (default: 18101 for the sites, 18121 for the city, as `govarchive demo`; 0 = free ports)")
     args = parser.parse_args()
+    from govarchive.demo import CITY_PORT, SITES_PORT
+
     if args.city:
         from demo_portal.city import CityPortal
 
-        portal = CityPortal()
+        portal = CityPortal(base_port=CITY_PORT if args.base_port is None else args.base_port)
     else:
-        portal = DemoPortal()
+        portal = DemoPortal(base_port=SITES_PORT if args.base_port is None else args.base_port)
     with portal:
         if args.sites_file:
             portal.write_sites_file(args.sites_file)
