@@ -42,7 +42,7 @@ def open_archive(path: str | os.PathLike, *, create: bool = True, readonly: bool
 
 # Columns added after a table's first release: an older archive gains them on open.
 _ADDED_COLUMNS = {
-    "reports": {"check_status": str},
+    "reports": {"check_status": str, "expected_cells": int, "cells_found": int},
     "pages": {"request_body": bytes},
     "crawls": {"summary": str},
 }

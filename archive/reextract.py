@@ -33,8 +33,8 @@ class ReextractResult:
 
 
 def _work(row):
-    page_id, body, content_type = row
-    extraction, error = safe_extract(body, content_type)
+    page_id, body, content_type, site = row
+    extraction, error = safe_extract(body, content_type, site)
     return page_id, extraction, error
 
 
@@ -43,7 +43,7 @@ def _batches(db, since: str | None):
     where, params = ("WHERE fetched_at >= ?", [since]) if since else ("", [])
     last = 0
     while True:
-        rows = db.execute(f"SELECT id, body, content_type FROM pages {where} {'AND' if where else 'WHERE'} id > ?"
+        rows = db.execute(f"SELECT id, body, content_type, site FROM pages {where} {'AND' if where else 'WHERE'} id > ?"
                           f" ORDER BY id LIMIT {BATCH}", params + [last]).fetchall()
         if not rows:
             return

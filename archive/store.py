@@ -95,7 +95,7 @@ def store_fetch(db: sqlite_utils.Database, fetch: Fetch) -> Stored:
     """Archive one response and, when its bytes are new, extract it right away."""
     page_id, new = insert_version(db, fetch)
     if new:
-        extraction, error = safe_extract(fetch.body, fetch.content_type)
+        extraction, error = safe_extract(fetch.body, fetch.content_type, fetch.site)
         with db.conn:
             write_extraction(db, page_id, extraction, error)
     return stored_state(db, page_id, new)
@@ -130,10 +130,12 @@ def _filename(fetch: Fetch) -> str:
     return unquote(urlsplit(fetch.final_url or fetch.url).path.rsplit("/", 1)[-1])
 
 
-def safe_extract(body: bytes, content_type: str | None) -> tuple[Extraction | None, str | None]:
-    """A page that breaks the extractor is still archived, with the error stored."""
+def safe_extract(body: bytes, content_type: str | None, site_name: str | None = None
+                 ) -> tuple[Extraction | None, str | None]:
+    """A page that breaks the extractor is still archived, with the error stored. `site_name` (the
+    sites file's name of the site) is the agency of a report that names none itself."""
     try:
-        return extract_page(body, content_type), None
+        return extract_page(body, content_type, site_name=site_name), None
     except Exception as exc:  # noqa: BLE001 - any extractor bug must not lose the page
         return None, f"{type(exc).__name__}: {exc}"
 
@@ -187,18 +189,21 @@ def write_extraction(db: sqlite_utils.Database, page_id: int, extraction: Extrac
     if not extraction.is_report:
         return None, True
     fields = [extraction.title, extraction.agency, extraction.year, extraction.layout, len(extraction.cells),
-              sum(c.status == "failed" for c in extraction.checks), check_status(extraction.checks),
-              json.dumps(extraction.warnings, ensure_ascii=False), extraction.extractor_version, extracted_at or utcnow()]
+              sum(c.status == "failed" for c in extraction.checks), extraction.check_status, extraction.expected_cells,
+              extraction.cells_found, json.dumps(extraction.warnings, ensure_ascii=False),
+              extraction.extractor_version, extracted_at or utcnow()]
     if old_id is None:
         report_id = db.execute(
-            "INSERT INTO reports (title, agency, year, layout, cell_count, checks_failed, check_status, warnings,"
-            " extractor_version, extracted_at, page) VALUES (?,?,?,?,?,?,?,?,?,?,?)", fields + [page_id],
+            "INSERT INTO reports (title, agency, year, layout, cell_count, checks_failed, check_status, expected_cells,"
+            " cells_found, warnings, extractor_version, extracted_at, page) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            fields + [page_id],
         ).lastrowid
     else:
         report_id = old_id
         db.execute(
             "UPDATE reports SET title = ?, agency = ?, year = ?, layout = ?, cell_count = ?, checks_failed = ?,"
-            " check_status = ?, warnings = ?, extractor_version = ?, extracted_at = ? WHERE id = ?", fields + [report_id],
+            " check_status = ?, expected_cells = ?, cells_found = ?, warnings = ?, extractor_version = ?,"
+            " extracted_at = ? WHERE id = ?", fields + [report_id],
         )
     db.conn.executemany(
         "INSERT INTO report_cells (report_id, table_code, row_code, col_code, value, raw) VALUES (?,?,?,?,?,?)",
@@ -210,16 +215,6 @@ def write_extraction(db: sqlite_utils.Database, page_id: int, extraction: Extrac
         [(report_id, c.rule, c.table, c.row, c.col, c.status, c.lhs, c.rhs) for c in extraction.checks],
     )
     return report_id, True
-
-
-def check_status(checks) -> str:
-    """One word for a report's checks: failed (any), ok (all), not_assessable (some blank), none."""
-    if not checks:
-        return "none"
-    statuses = {c.status for c in checks}
-    if "failed" in statuses:
-        return "failed"
-    return "ok" if statuses == {"ok"} else "not_assessable"
 
 
 def start_crawl(db: sqlite_utils.Database, sites: list[str]) -> int:

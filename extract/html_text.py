@@ -152,10 +152,12 @@ def _walk(el, out: list[str], inner, span: list[int], limit: int = MAX_WALKED) -
     """Append the text of `el` to `out`; True when the element budget ran out (rest as plain text).
 
     lxml's iterwalk drives the walk in C (no recursion: a page nested 2,000 deep is fine); the
-    tree holds no comments (the parser drops them), so every text is an element's text or tail."""
+    tree holds no comments (the parser drops them), so every text is an element's text or tail.
+    A line break in the source is a space, as a browser shows it, except inside <pre>."""
     append = out.append
     walker = etree.iterwalk(el, events=("start", "end"))
     walked = 0
+    pre = 0
     for event, node in walker:
         tag = node.tag
         if event == "start":
@@ -170,17 +172,23 @@ def _walk(el, out: list[str], inner, span: list[int], limit: int = MAX_WALKED) -
                 span[0] = len(out)
             if tag in _BLOCK:
                 append("\n")
-            if node.text:
-                append(node.text)
+            if tag == "pre":
+                pre += 1
+            text = node.text
+            if text:
+                append(text if pre or "\n" not in text else text.replace("\n", " "))
             continue
         if tag in _CELL:
             append("\t")
         elif tag in _BLOCK:
             append("\n")
+        if tag == "pre":
+            pre -= 1
         if node is inner:
             span[1] = len(out)
-        if node.tail and node is not el:
-            append(node.tail)
+        tail = node.tail
+        if tail and node is not el:
+            append(tail if pre or "\n" not in tail else tail.replace("\n", " "))
     return False
 
 

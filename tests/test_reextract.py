@@ -65,10 +65,10 @@ def test_a_failing_page_is_recorded_and_the_run_goes_on(archive_copy, monkeypatc
     import archive.store
     from extract.page import extract_page as real
 
-    def flaky(body, content_type=None):
+    def flaky(body, content_type=None, site_name=None):
         if "我局嚴格按照條例規定".encode() in body:  # prose of the traditional report only
             raise ValueError("unparseable table")
-        return real(body, content_type)
+        return real(body, content_type, site_name)
 
     with sqlite3.connect(archive_copy) as conn:
         conn.execute("UPDATE pages SET extraction_digest = 'stale'")

@@ -119,11 +119,13 @@ def table_rows(table, index: int, budget: list[int], warnings: list[str]) -> lis
                 wide = True
                 break
             origin += 1
-            cell = GCell(_clean(cell_text(td)), explicit=True, merged=rs > 1, line=r + 1)
+            cell = GCell(_clean(cell_text(td)), explicit=True, merged=rs > 1, line=r + 1, col=col, span=cs, key=origin)
+            below = GCell(cell.text, explicit=True, merged=True, line=r + 1, col=col, span=cs, copy=True,
+                          key=origin) if rs > 1 else None
             for dc in range(cs):
                 placed.append((origin, cell))
                 for dr in range(1, rs):
-                    pending.setdefault(r + dr, {})[col + dc] = (origin, cell)
+                    pending.setdefault(r + dr, {})[col + dc] = (origin, below)
             col += cs
         # Rowspans from above to the right of the row's own cells still hold their columns.
         placed.extend(above[c] for c in sorted(above))
