@@ -13,10 +13,10 @@ from parsel import Selector
 
 from crawler.sites import Site
 from extract.chinese import to_simplified
+from extract.report import names_report
 
 _WS = re.compile(r"\s+")
 _PAGINATION = re.compile(r"^(?:下一?页|下页|尾页|末页|上一?页|首页|第?\d{1,4}页?|[>»›]+|next|last)$", re.I)
-_REPORTISH = re.compile(r"年度报告|年报|年度工作报告|年度报吿")
 _YEAR = re.compile(r"20\d\d")
 _SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "#")
 _NOT_PAGES = re.compile(r"\.(?:css|js|jpg|jpeg|png|gif|ico|svg|mp4|mp3|exe)(?:\?|$)", re.I)
@@ -48,7 +48,7 @@ def discover(selector: Selector, base_url: str, site: Site) -> Links:
                 listings[url] = None
             continue
         label = to_simplified(title if len(title) > len(text) else text, threshold=1)
-        if _REPORTISH.search(label):
+        if names_report(label):
             # A dated title is a report (or a notice about one); an undated one is a column of them.
             if _FILE_URL.search(urlsplit(url).path):
                 files[url] = None

@@ -12,8 +12,9 @@ from extract.tables.schema import expected_cells
 
 
 def one_row_other(layout: Optional[str], cells: Iterable[Cell]) -> bool:
-    """A 2021-layout report that prints （六）其他处理 as one row (stored as `other`)."""
-    return layout == "2021" and any(c.table == "applications" and c.row == "other" for c in cells)
+    """A 2021-layout report that prints （六）其他处理 as one row (stored as `other`), not its three."""
+    rows = {c.row for c in cells if c.table == "applications"}
+    return layout == "2021" and "other" in rows and not rows & {"other_no_correction", "other_no_fee", "other_other"}
 
 
 def completeness(layout: Optional[str], cells: list[Cell]) -> tuple[Optional[int], int, list[str]]:

@@ -125,7 +125,8 @@ def agency_of(title: str | None, text: str, hints: tuple[str, ...] = (), publish
     t = squeeze(text)
     candidate = None
     if title:
-        m = _TITLE_AGENCY.match(re.sub(rf"^{_YEAR}年度?", "", squeeze(title)))
+        named = re.sub(rf"^{_YEAR}年度?", "", squeeze(title))
+        m = None if re.match(r"政府信息公开|政务公开|信息公开", named) else _TITLE_AGENCY.match(named)
         if m and len(m.group(1)) >= 2:
             candidate = m.group(1)
     if candidate is None:

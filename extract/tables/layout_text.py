@@ -14,7 +14,7 @@ from typing import Optional
 
 from extract.tables import headers
 from extract.tables.grid import GCell, Row
-from extract.tables.labels import active_row, application_row, section_marker
+from extract.tables.labels import active_row, application_row, is_other_group, section_marker
 from extract.values import kind
 
 _CHUNK = re.compile(r"\S+(?: \S+)*")  # words separated by one space are one chunk; two or more part them
@@ -72,15 +72,36 @@ class _Table:
         self.header_cells: list[GCell] = []
 
     def add_header(self, toks: list[_Tok], lineno: int) -> None:
-        for tok in toks:
-            for stack in self.stacks:
-                if stack[3] == lineno - 1 and tok.start < stack[1] + 1 and tok.end > stack[0] - 1:
-                    joined = stack[2] + tok.text
-                    if self._named(joined):
-                        stack[0], stack[1], stack[2], stack[3] = min(stack[0], tok.start), max(stack[1], tok.end), joined, lineno
-                        break
+        """Header words; a word under another (a few lines down at most, the same columns) that
+        completes it to a header label is its continuation (商业企 / 业, 其他结 / 果)."""
+        for tok in self._words(toks):
+            above = [st for st in self.stacks if lineno - st[3] <= 4 and tok.start < st[1] + 1 and tok.end > st[0] - 1]
+            for stack in sorted(above, key=lambda st: -st[3]):
+                joined = stack[2] + tok.text
+                if self._named(joined):
+                    stack[0], stack[1], stack[2], stack[3] = min(stack[0], tok.start), max(stack[1], tok.end), joined, lineno
+                    break
             else:
                 self.stacks.append([tok.start, tok.end, tok.text, lineno])
+
+    def _words(self, toks: list[_Tok]) -> list[_Tok]:
+        """Header chunks cut at single spaces where that separates labels (结 果 结果 → 结 果, 结果)."""
+        out = []
+        for tok in toks:
+            parts = [(m.start(), m.group(0)) for m in re.finditer(r"\S+", tok.text)]
+            if len(parts) == 1:
+                out.append(tok)
+                continue
+            start, text = parts[0]
+            for at, word in parts[1:]:
+                if self._named(text + word) and not (self._named(text) and self._named(word)
+                                                     and header_complete(text)):
+                    text += " " + word
+                    continue
+                out.append(_Tok(tok.start + start, tok.start + start + len(text), text, False))
+                start, text = at, word
+            out.append(_Tok(tok.start + start, tok.start + start + len(text), text, False))
+        return out
 
     def _named(self, text: str) -> bool:
         return any(headers.header_kind(t, text) for t in ("active", "applications", "review_litigation")) or any(
@@ -109,6 +130,11 @@ class _Table:
         return best if dist is not None and dist <= 6 else None
 
 
+def header_complete(text: str) -> bool:
+    """A whole header label (not only the start of one)."""
+    return any(headers.header_kind(t, text) for t in ("active", "applications", "review_litigation"))
+
+
 _ALL_HEADER_LABELS = tuple(headers.APPLICANT_HEADERS) + tuple(headers.REVIEW_RESULTS) + tuple(headers.REVIEW_GROUPS) \
     + tuple(headers.ACTIVE_HEADERS) + (headers.APPLICANT_GROUP, headers.REVIEW_PARENT, headers.ACTIVE_CORNER)
 
@@ -134,25 +160,46 @@ def layout_rows(text: str) -> list[Row]:
         if starts:
             section = marked or section
             table, in_header = _Table(section), True
+            if marked:  # the heading, for the placer to know the table
+                rows.append(Row([GCell(t.text, line=i + 1) for t in texts], f"line {i + 1}"))
         if section is None or table is None:
             continue
         if not values:
             if in_header:
                 table.add_header(texts, i)
-            elif table.columns and texts:
+            elif table.columns and texts and not _values_below(toks, i):
                 # A labelled row with nothing printed under any column: every cell blank.
                 label = _label(texts, toks, i, used)
-                if _is_row_label(label):
+                if _is_row_label(label) and not _group_of_rows_below(label, toks, i):
                     rows.append(Row([GCell(label, line=i + 1)] + _values([], table, i), f"line {i + 1}"))
             continue
         if in_header:
             table.finish(section)
             in_header = False
+            if table.columns and len(table.columns) < len(values):
+                table.columns, table.header_cells = [], []  # a header not read whole: no header
             if table.header_cells:
                 rows.append(Row(table.header_cells, f"line {i}"))
-        label = _label([t for t in texts if t.end <= values[0].start], toks, i, used)
+        own = [t for t in texts if t.end <= values[0].start]
+        if not own and i > 0:  # values on a line of their own: the label is on the line above
+            own = [t for t in toks[i - 1] if not t.value and t.end <= values[0].start]
+        label = _label(own, toks, i, used)
         rows.append(Row(([GCell(label, line=i + 1)] if label else []) + _values(values, table, i), f"line {i + 1}"))
     return rows
+
+
+def _group_of_rows_below(label: str, toks: list[list[_Tok]], i: int) -> bool:
+    """（六）其他处理 printed alone above its three sub-rows (2021): a group, not a blank row."""
+    if not is_other_group(label):
+        return False
+    below = "".join(t.text for line in toks[i + 1:i + 8] for t in line if not t.value)
+    return "逾期" in below or "缴纳" in below
+
+
+def _values_below(toks: list[list[_Tok]], i: int) -> bool:
+    """The next line holds values and no label of its own: this line's label is theirs."""
+    nxt = toks[i + 1] if i + 1 < len(toks) else []
+    return bool(nxt) and all(t.value for t in nxt)
 
 
 def _label(label_toks: list[_Tok], toks: list[list[_Tok]], i: int, used: set[int]) -> str:
@@ -172,10 +219,13 @@ def _label(label_toks: list[_Tok], toks: list[list[_Tok]], i: int, used: set[int
             break
         below.append((j, cont[0].text))
     above = ""
-    if i > 0:
-        up = [t for t in toks[i - 1] if not t.value and abs(t.start - own.start) <= 1]
-        if up and not any(t.value for t in toks[i - 1]) and not _is_row_label(up[0].text):
-            above = up[0].text
+    for j in range(i - 1, max(i - 4, -1), -1):  # the first text-only line above at the label's place
+        if any(t.value for t in toks[j]):
+            break
+        up = [t for t in toks[j] if abs(t.start - own.start) <= 1 and t is not own]
+        if up:
+            above = up[0].text if not _is_row_label(up[0].text) else ""
+            break
     candidates = [own.text] + [own.text + "".join(t for _, t in below[:k]) for k in range(1, len(below) + 1)]
     candidates += [above + c for c in candidates] if above else []
     for n, text in enumerate(candidates):

@@ -88,6 +88,12 @@ class Placer:
             return
         if last < 0 and all(not c.text for c in values):
             return  # a spacer row: never a table's end, never its data
+        if last >= 0 and cells[last].copy:
+            # A rowspan's repetition sits after the row's own label (rowspans out of step): context.
+            own_labels = [i for i in labels if not cells[i].copy]
+            if own_labels:
+                labels = [i for i in labels if i <= own_labels[-1]]
+                last = own_labels[-1]
         own = cells[last] if last >= 0 else None
         if own is not None and self.section and all(not c.text for c in values) \
                 and headers.is_header_cell(self.section, own.text):
