@@ -90,10 +90,9 @@ def _label_of(text: str) -> Optional[str]:
 
 
 _CELLS = frozenset(("td", "th"))
-_LABEL_TAGS = frozenset(("td", "th", "dt", "span", "strong", "b", "label", "em", "font", "i", "li", "div", "p"))
-# Short text nodes holding a label's first character: one pass over the tree in C.
-_FIRST_CHARS = sorted({label[0] for label in _KEY_OF})
-_LABEL_TEXT_XPATH = "//text()[string-length(.) < 24][" + " or ".join(f"contains(., '{ch}')" for ch in _FIRST_CHARS) + "]"
+_LABEL_TAGS = ("td", "th", "dt", "span", "strong", "b", "label", "em", "font", "i", "li", "div", "p")
+_LABEL_TAG_SET = frozenset(_LABEL_TAGS)
+_FIRST_CHARS = frozenset(label[0] for label in _KEY_OF)
 
 
 def pairs_from_tree(doc) -> dict[str, str]:
@@ -101,10 +100,13 @@ def pairs_from_tree(doc) -> dict[str, str]:
     and the values after them."""
     found: dict[str, str] = {}
     seen: set = set()
-    for node in doc.xpath(_LABEL_TEXT_XPATH):
-        el = node.getparent()
+    for node in doc.iter(*_LABEL_TAGS):
+        text = node.text
+        if not text or len(text) > 24 or text.lstrip(" \t\r\n\u3000\u00a0")[:1] not in _FIRST_CHARS:
+            continue
+        el = node
         for _ in range(3):  # the label's own element, or an ancestor holding it split over spans
-            if el is None or el.tag not in _LABEL_TAGS:
+            if el is None or el.tag not in _LABEL_TAG_SET:
                 break
             text = _SQUEEZE.sub("", "".join(el.itertext()))
             if len(text) > 12:

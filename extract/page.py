@@ -82,10 +82,7 @@ def extract_page(body: bytes, content_type: str | None = None, site_name: str | 
             notes += more
         body_el = _body(doc)
         root = html_text.content_root(doc)
-        page_text, simple_text, cut = html_text.texts(body_el, root)
-        if cut:
-            notes.append(f"page has more than {html_text.MAX_WALKED:,} elements: the text after them is read "
-                         "without line and cell breaks")
+        page_text, simple_text = html_text.texts(body_el, root)
         metas = html_text.meta_tags(doc)
         meta, labelled_title = metadata.parse_metadata(page_text, doc, metas)
         title = _html_title(doc, root, metas, labelled_title)

@@ -8,7 +8,7 @@ import re
 _HTML_SNIFF = re.compile(rb"<\s*(?:!doctype|html|head|body|div|table|p|meta)\b", re.I)
 _IMAGES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"II*\x00", b"MM\x00*", b"BM")
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97–2003 and WPS files
-_CONTROLS = frozenset(range(0, 32)) - {9, 10, 12, 13}
+_CONTROLS = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
 
 PAGE_KINDS = ("html", "text")  # what extract_page reads; the rest gets a warning saying what it is
 
@@ -40,7 +40,7 @@ def sniff(body: bytes, content_type: str | None = None) -> str:
 
 def _looks_binary(head: bytes) -> bool:
     """Control bytes a text never holds, in bytes that are no UTF-8 or GB18030 text."""
-    if sum(b in _CONTROLS for b in head) * 20 < len(head):  # under 5 %
+    if (len(head) - len(head.translate(None, _CONTROLS))) * 20 < len(head):  # under 5 %
         return False
     whole = head[:-4] if len(head) > 8 else head  # a cut may split the last character
     for encoding in ("utf-8", "gb18030"):

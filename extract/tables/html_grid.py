@@ -37,7 +37,14 @@ def _tag(el) -> str:
 def cell_text(el) -> str:
     """The text of a cell: spans joined, <br>/<p> as line breaks, comments and nested tables skipped.
 
-    Iterative, so that deeply nested Word markup cannot exhaust the recursion limit."""
+    Iterative, so that deeply nested Word markup cannot exhaust the recursion limit. Most cells
+    hold text alone or in spans: their text is read in C."""
+    if not len(el):
+        return el.text or ""
+    inner = el.iter(*_BREAKS, *_SKIP)
+    first, second = next(inner, None), next(inner, None)
+    if first is None or (second is None and first.tag == "p"):  # one paragraph at most: no break inside
+        return text_content(el)
     parts: list[str] = [el.text or ""]
     stack = [(child, False) for child in reversed(el)]
     while stack:

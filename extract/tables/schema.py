@@ -1,6 +1,8 @@
 """The codes of reference/report-schema.md: rows and columns of the three tables, per layout."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 LAYOUTS = ("2019", "2021")
 
 ACTIVE_COLS = {
@@ -53,13 +55,14 @@ def application_rows(layout: str, one_row_other: bool = False) -> tuple[str, ...
     return ("new", "carried_over") + result_rows(layout, one_row_other) + ("total", "carried_forward")
 
 
-def expected_cells(layout: str, one_row_other: bool = False) -> list[tuple[str, str, str]]:
+@lru_cache(maxsize=8)
+def expected_cells(layout: str, one_row_other: bool = False) -> tuple[tuple[str, str, str], ...]:
     """Every (table, row, col) a complete report of the layout prints: 198 (2019), 200 (2021), 186
     (2021 with a one-row （六）其他处理)."""
     out = [("active", row, col) for row, cols in ACTIVE_COLS[layout].items() for col in cols]
     out += [("applications", row, col) for row in application_rows(layout, one_row_other) for col in APPLICATION_COLS]
     out += [("review_litigation", row, col) for row, col in REVIEW_ORDER]
-    return out
+    return tuple(out)
 
 
 REVIEW_ROWS = ("review", "litigation_direct", "litigation_after_review")
