@@ -8,6 +8,7 @@ dt/dd, a label element followed by its value (li/span, strong + text), `<publish
 """
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Optional
 
@@ -92,6 +93,7 @@ def _label_of(text: str) -> Optional[str]:
 _CELLS = frozenset(("td", "th"))
 _LABEL_TAGS = ("td", "th", "dt", "span", "strong", "b", "label", "em", "font", "i", "li", "div", "p")
 _LABEL_TAG_SET = frozenset(_LABEL_TAGS)
+MAX_LABEL_ELEMENTS = 20_000  # a metadata block is among a page's first elements; a 20 MB table is not read for one
 _FIRST_CHARS = frozenset(label[0] for label in _KEY_OF)
 
 
@@ -100,7 +102,7 @@ def pairs_from_tree(doc) -> dict[str, str]:
     and the values after them."""
     found: dict[str, str] = {}
     seen: set = set()
-    for node in doc.iter(*_LABEL_TAGS):
+    for node in itertools.islice(doc.iter(*_LABEL_TAGS), MAX_LABEL_ELEMENTS):
         text = node.text
         if not text or len(text) > 24 or text.lstrip(" \t\r\n\u3000\u00a0")[:1] not in _FIRST_CHARS:
             continue

@@ -67,7 +67,9 @@ def cell_text(el) -> str:
 
 
 def _clean(text: str) -> str:
-    return _WS.sub(" ", text).strip()
+    if "\u200b" in text or "\ufeff" in text:  # zero-width: no whitespace to str.split
+        text = text.replace("\u200b", " ").replace("\ufeff", " ")
+    return " ".join(text.split())
 
 
 def _span(el, name: str) -> tuple[int, bool]:
@@ -112,7 +114,7 @@ def table_rows(table, index: int, budget: list[int], warnings: list[str]) -> lis
         placed: list[tuple[int, GCell]] = []
         col = 0
         for td in tr:
-            if _tag(td) not in ("td", "th"):
+            if td.tag not in ("td", "th"):
                 continue
             while col in above:
                 placed.append(above.pop(col))

@@ -19,7 +19,8 @@ from extract.values import kind
 
 _CHUNK = re.compile(r"\S+(?: \S+)*")  # words separated by one space are one chunk; two or more part them
 _NUMBERS = re.compile(r"^[+-]?\d[\d,.]*(?: [+-]?\d[\d,.]*)+$")  # "0 0 0": numbers one space apart
-_LAYOUT_LINE = re.compile(r"\S {3,}\S.* {2,}\S")  # a line with at least three chunks, wide gaps between
+_WIDE_GAP = re.compile(r"\S {3,}(?=\S)")
+_GAP = re.compile(r"\S {2,}(?=\S)")
 MIN_LAYOUT_LINES = 8
 
 
@@ -27,7 +28,8 @@ def looks_like_layout(text: str) -> bool:
     """Whether the text is laid out in space-aligned columns (pdftotext -layout and the like)."""
     count = 0
     for line in text.splitlines():
-        if _LAYOUT_LINE.search(line):
+        # at least three chunks, one gap wide (linear: no pattern with two unbounded runs)
+        if _WIDE_GAP.search(line) and len(_GAP.findall(line)) >= 2:
             count += 1
             if count >= MIN_LAYOUT_LINES:
                 return True

@@ -97,7 +97,7 @@ def _split_text(text: str) -> list[str]:
     """A text run as the labels it holds: headings and header labels in order, the row's own label last."""
     headings = [m.span() for m in _HEADING.finditer(text)]
     # Header words before the text's last sentence mark (outside brackets) are the prose's.
-    masked = re.sub(r"[（(][^）)]*[）)]", lambda m: "x" * len(m.group(0)), text)
+    masked = re.sub(r"[（(][^）)（(]{0,200}[）)]", lambda m: "x" * len(m.group(0)), text)
     prose = max(map(masked.rfind, "，。；,;"))
     found = [m for m in _HEADER.finditer(text)
              if m.start() > prose and not any(a <= m.start() < b for a, b in headings)]

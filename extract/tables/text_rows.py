@@ -38,22 +38,31 @@ def _indent_mode(lines: list[str]) -> bool:
 
 
 _ALONE = re.compile(r"^[ \t]*\|[ \t]*$", re.M)
-_PLAIN_THEN_ALONE = re.compile(r"^[^|\n]*[^\s|][^|\n]*\n[ \t]*\|[ \t]*$", re.M)
-_CLOSED = re.compile(r"^.*[^\s|].*\|[ \t]*$", re.M)
-_OPEN = re.compile(r"^.*\|.*[^\s|][ \t]*$", re.M)
+_PIPE_LINE = re.compile(r"^.*\|.*$", re.M)  # one `.*` each side of the last pipe: linear, no backtracking blow-up
 
 
 def _pipe_style(text: str) -> str:
     """How a text uses `|`: 'cell' (rows, cells broken over lines, `5 |` one cell a line, `|` alone
     an empty cell), 'bare' (rows without outer pipes, every line complete) or 'separator' (`|`
-    alone on a line between cells written one a line). Counted by regular expressions, in C."""
+    alone on a line between cells written one a line)."""
     if "|" not in text:
         return "cell"
-    alone = len(_ALONE.findall(text))
-    closed = len(_CLOSED.findall(text))
-    if alone >= 4 and len(_PLAIN_THEN_ALONE.findall(text)) * 6 >= alone and closed * 4 < alone:
+    closed = open_ = 0
+    for line in _PIPE_LINE.findall(text):
+        s = line.strip()
+        if s.strip("|").strip():
+            if s.endswith("|"):
+                closed += 1
+            else:
+                open_ += 1
+    alones = list(_ALONE.finditer(text))
+    plain_before = 0
+    for m in alones:
+        end = m.start() - 1
+        prev = text[text.rfind("\n", 0, max(end, 0)) + 1:max(end, 0)]
+        plain_before += bool(prev.strip()) and "|" not in prev
+    if len(alones) >= 4 and plain_before * 6 >= len(alones) and closed * 4 < len(alones):
         return "separator"
-    open_ = len(_OPEN.findall(text))
     if open_ >= 4 and open_ > 3 * closed:
         return "bare"
     return "cell"
