@@ -117,7 +117,7 @@ def open_archive(path: str | os.PathLike, *, create: bool = True, readonly: bool
 
 # Columns added after a table's first release: an older archive gains them on open.
 _ADDED_COLUMNS = {
-    "reports": {"check_status": str},
+    "reports": {"check_status": str, "expected_cells": int, "cells_found": int},
     "pages": {"request_body": bytes, "agency_hint": str},
     "crawls": {"summary": str, "pid": int, "failures": int},
 }

@@ -81,7 +81,9 @@ CREATE TABLE IF NOT EXISTS reports (
     layout TEXT,
     cell_count INTEGER,
     checks_failed INTEGER,
-    check_status TEXT,             -- failed (any failed) | ok (all ok) | not_assessable (some blank) | none
+    check_status TEXT,             -- incomplete (expected cells missing) | failed (a check failed) | ok
+    expected_cells INTEGER,        -- what the layout expects: 198, 200, 186; NULL when no layout was recognised
+    cells_found INTEGER,           -- how many of them were extracted
     warnings TEXT,                 -- JSON list
     extractor_version TEXT,
     extracted_at TEXT

@@ -189,18 +189,21 @@ def write_extraction(db: sqlite_utils.Database, page_id: int, extraction: Extrac
     if not extraction.is_report:
         return None, True
     fields = [extraction.title, extraction.agency, extraction.year, extraction.layout, len(extraction.cells),
-              sum(c.status == "failed" for c in extraction.checks), check_status(extraction.checks),
-              json.dumps(extraction.warnings, ensure_ascii=False), extraction.extractor_version, extracted_at or utcnow()]
+              sum(c.status == "failed" for c in extraction.checks), extraction.check_status, extraction.expected_cells,
+              extraction.cells_found, json.dumps(extraction.warnings, ensure_ascii=False),
+              extraction.extractor_version, extracted_at or utcnow()]
     if old_id is None:
         report_id = db.execute(
-            "INSERT INTO reports (title, agency, year, layout, cell_count, checks_failed, check_status, warnings,"
-            " extractor_version, extracted_at, page) VALUES (?,?,?,?,?,?,?,?,?,?,?)", fields + [page_id],
+            "INSERT INTO reports (title, agency, year, layout, cell_count, checks_failed, check_status, expected_cells,"
+            " cells_found, warnings, extractor_version, extracted_at, page) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            fields + [page_id],
         ).lastrowid
     else:
         report_id = old_id
         db.execute(
             "UPDATE reports SET title = ?, agency = ?, year = ?, layout = ?, cell_count = ?, checks_failed = ?,"
-            " check_status = ?, warnings = ?, extractor_version = ?, extracted_at = ? WHERE id = ?", fields + [report_id],
+            " check_status = ?, expected_cells = ?, cells_found = ?, warnings = ?, extractor_version = ?,"
+            " extracted_at = ? WHERE id = ?", fields + [report_id],
         )
     db.conn.executemany(
         "INSERT INTO report_cells (report_id, table_code, row_code, col_code, value, raw) VALUES (?,?,?,?,?,?)",
@@ -212,16 +215,6 @@ def write_extraction(db: sqlite_utils.Database, page_id: int, extraction: Extrac
         [(report_id, c.rule, c.table, c.row, c.col, c.status, c.lhs, c.rhs) for c in extraction.checks],
     )
     return report_id, True
-
-
-def check_status(checks) -> str:
-    """One word for a report's checks: failed (any), ok (all), not_assessable (some blank), none."""
-    if not checks:
-        return "none"
-    statuses = {c.status for c in checks}
-    if "failed" in statuses:
-        return "failed"
-    return "ok" if statuses == {"ok"} else "not_assessable"
 
 
 def start_crawl(db: sqlite_utils.Database, sites: list[str]) -> int:

@@ -13,18 +13,19 @@ from parsel import Selector
 
 from crawler.sites import Site
 from extract.chinese import to_simplified
+from extract.report import names_report
 
 _WS = re.compile(r"\s+")
 _PAGINATION = re.compile(r"^(?:下一?页|下页|尾页|末页|上一?页|首页|第?\d{1,4}页?|[>»›]+|next|last)$", re.I)
-_REPORTISH = re.compile(r"年度报告|年报|年度工作报告|年度报吿|(?:信息|政务)公开工作报告")
 _YEAR = re.compile(r"20\d\d")
 _SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "#")
 NOT_PAGES = re.compile(r"\.(?:css|js|jpg|jpeg|png|gif|ico|svg|mp4|mp3|exe)(?:\?|$)", re.I)
 
 
 def is_report_link(label: str) -> bool:
-    """A link text or title that names a report (or a column of them, or a notice about one)."""
-    return bool(_REPORTISH.search(label))
+    """A link text or title that names a report (or a column of them, or a notice about one): the
+    extractor's own test (extract.report.names_report), so crawler and classifier agree."""
+    return names_report(label)
 
 
 @dataclass(frozen=True)

@@ -38,12 +38,13 @@ def _check(rule: str, lhs: Optional[Number], rhs: Optional[Number], **where: str
     return Check(rule=rule, status=status, lhs=lhs, rhs=rhs, **where)
 
 
-def _app_layout(layout: Optional[str], values: dict) -> str:
-    """The layout whose （六）其他处理 rows to sum; without one, the rows that are present decide."""
-    if layout in OTHER_ROWS:
-        return layout
+def _app_rows(layout: Optional[str], values: dict) -> tuple[str, bool]:
+    """(layout, one-row （六）其他处理) of the applications table: the rows that are present decide
+    where the layout does not (a 2021 report may print （六） as one row)."""
+    has_one_row = any(("applications", "other", c) in values for c in APPLICATION_COLS)
     has_2021 = any(("applications", r, c) in values for r in OTHER_ROWS["2021"] for c in APPLICATION_COLS)
-    return "2021" if has_2021 else "2019"
+    lay = layout if layout in OTHER_ROWS else ("2021" if has_2021 else "2019")
+    return lay, lay == "2021" and has_one_row and not has_2021
 
 
 def run_checks(layout: Optional[str], cells: Iterable[Cell]) -> list[Check]:
@@ -52,7 +53,7 @@ def run_checks(layout: Optional[str], cells: Iterable[Cell]) -> list[Check]:
     checks: list[Check] = []
     tables = {k[0] for k in values}
     if "applications" in tables:
-        lay = _app_layout(layout, values)
+        lay, one_row = _app_rows(layout, values)
         a = "applications"
         for col in APPLICATION_COLS:
             checks.append(_check(
@@ -63,10 +64,10 @@ def run_checks(layout: Optional[str], cells: Iterable[Cell]) -> list[Check]:
         for col in APPLICATION_COLS:
             checks.append(_check(
                 "applications_results_sum",
-                _sum(values, [(a, r, col) for r in result_rows(lay)]),
+                _sum(values, [(a, r, col) for r in result_rows(lay, one_row)]),
                 values.get((a, "total", col)),
                 table=a, row="total", col=col))
-        for row in application_rows(lay):
+        for row in application_rows(lay, one_row):
             checks.append(_check(
                 "applications_row_sum",
                 _sum(values, [(a, row, c) for c in APPLICANT_COLS]),

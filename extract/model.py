@@ -1,7 +1,7 @@
 """Records the extractor produces. Plain dataclasses so that every stage can be tested offline."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Optional, Union
 
 Number = Union[int, float]
@@ -22,7 +22,8 @@ class Cell:
         return f"{self.table}.{self.row}.{self.col}"
 
     def as_json(self) -> dict:
-        return asdict(self)
+        # Not dataclasses.asdict: it deep-copies, a fifth of reextract's time over 200 cells a page.
+        return {"table": self.table, "row": self.row, "col": self.col, "value": self.value, "raw": self.raw}
 
 
 @dataclass(frozen=True)

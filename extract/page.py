@@ -2,19 +2,18 @@
 from __future__ import annotations
 
 import itertools
-import re
 from dataclasses import dataclass, field
 
 from extract import html_text, metadata, report
-from extract.chinese import MAX_CONVERTED, is_traditional, to_simplified
 from extract.checks import run_checks
+from extract.chinese import MAX_CONVERTED, is_traditional, to_simplified
+from extract.completeness import check_status, completeness
 from extract.decode import decode_body, xml_safe
 from extract.model import Cell, Check
+from extract.narrative import narrative_checks
+from extract.sniff import PAGE_KINDS, sniff, why_unread
 from extract.tables import extract_tables
 from extract.version import EXTRACTOR_VERSION
-
-_HTML_SNIFF = re.compile(rb"<\s*(?:!doctype|html|head|body|div|table|p|meta)\b", re.I)
-
 
 @dataclass
 class Extraction:
@@ -25,18 +24,28 @@ class Extraction:
     title: str | None
     metadata: dict[str, str]
     is_report: bool
+    source_kind: str | None = None  # html | text | pdf | docx | doc | wps | ofd | image; None: unreadable
     agency: str | None = None
     year: int | None = None
     layout: str | None = None
     cells: list[Cell] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
+    expected_cells: int | None = None  # what the layout expects (None: no layout recognised)
+    cells_found: int = 0  # of the expected cells, how many were extracted
+    check_status: str | None = None  # reports: incomplete | failed | ok
     warnings: list[str] = field(default_factory=list)
     extractor_version: str = EXTRACTOR_VERSION
+
+    @property
+    def readable(self) -> bool:
+        """Whether the input could be read as a page (html or text)."""
+        return self.source_kind in PAGE_KINDS
 
     def as_json(self, source: str) -> dict:
         """The `python -m extract` contract of reference/report-schema.md."""
         return {
             "source": source,
+            "source_kind": self.source_kind,
             "title": self.title,
             "agency": self.agency,
             "year": self.year,
@@ -44,26 +53,25 @@ class Extraction:
             "metadata": self.metadata,
             "cells": [c.as_json() for c in self.cells],
             "checks": [c.as_json() for c in self.checks],
+            "expected_cells": self.expected_cells,
+            "check_status": self.check_status,
             "warnings": self.warnings,
         }
 
 
-def looks_like_html(body: bytes, content_type: str | None) -> bool:
-    if content_type:
-        ct = content_type.lower()
-        if "html" in ct or "xml" in ct:
-            return True
-        if ct.startswith("text/plain"):
-            return False
-    return bool(_HTML_SNIFF.search(body[:2048]))
-
-
 def extract_page(body: bytes, content_type: str | None = None, site_name: str | None = None) -> Extraction:
-    """Decode, find the content, read metadata and identity, and for a report its tables and checks."""
+    """Decode, find the content, read metadata and identity, and for a report its tables and checks.
+
+    `site_name` is the name the sites file gives the site (the crawler and the archive pass it): a
+    report's agency when neither its title, its text nor its 发布机构 names one. Never raises."""
+    kind = sniff(body, content_type)
+    if kind not in PAGE_KINDS:
+        return Extraction(encoding="", is_html=False, html=None, text="", title=None, metadata={}, is_report=False,
+                          source_kind=kind if kind in ("pdf", "docx", "doc", "wps", "ofd", "image") else None,
+                          warnings=[why_unread(kind)])
     decoded, encoding = decode_body(body, content_type)
     safe = xml_safe(decoded)
-    is_html = looks_like_html(body, content_type)
-    notes: list[str] = []
+    is_html = kind == "html"
     if is_html:
         doc, notes = html_text.parse_html(safe)
         if is_traditional(html_text.text_content(_body(doc))):
@@ -74,22 +82,17 @@ def extract_page(body: bytes, content_type: str | None = None, site_name: str | 
                 notes.append(f"traditional characters converted in the first {capped:,} characters of text only")
         body_el = _body(doc)
         root = html_text.content_root(doc)
-        page_text, simple_text, cut = html_text.texts(body_el, root)
-        if cut:
-            notes.append(f"page has more than {html_text.MAX_WALKED:,} elements: the text after them is read "
-                         "without line and cell breaks")
+        page_text, simple_text = html_text.texts(body_el, root)
         metas = html_text.meta_tags(doc)
-        title = _html_title(doc, root, metas)
+        meta, labelled_title = metadata.parse_metadata(page_text, doc, metas)
+        title = _html_title(doc, root, metas, labelled_title)
     else:
-        metas = {}
-        doc = root = None
+        metas, doc, root = {}, None, None
         plain = safe.replace("\r\n", "\n")
         page_text, notes = _simplified_capped(plain) if is_traditional(plain) else (plain, [])
         simple_text = page_text
-        title = None
-    meta = metadata.parse_metadata(page_text)
-    if title is None:
-        title = report.title_from_text(simple_text)
+        meta, labelled_title = metadata.parse_metadata(page_text)
+        title = _first_report_title([labelled_title, report.title_from_text(simple_text)])
     simple_title = to_simplified(title, threshold=1) if title else None
     result = Extraction(
         encoding=encoding,
@@ -99,12 +102,18 @@ def extract_page(body: bytes, content_type: str | None = None, site_name: str | 
         title=simple_title,
         metadata=meta,
         is_report=report.is_report(simple_title, simple_text),
+        source_kind=kind,
         warnings=notes,
     )
     if not result.is_report:
+        result.warnings.append("not a report: " + (f"the title {simple_title!r} names no annual report of its own"
+                                                   if simple_title else "no report title and no report tables"))
         return result
-    hints = tuple(h for h in (metas.get(n) for n in ("ContentSource", "SiteName")) if h)
-    result.agency = report.agency_of(simple_title, simple_text, tuple(to_simplified(h, threshold=1) for h in hints))
+    if simple_title is None or not report.names_report(simple_title):
+        result.title = simple_title = report.title_from_text(simple_text) or simple_title
+    hints = tuple(to_simplified(h, threshold=1) for h in (metas.get(n) for n in ("ContentSource", "SiteName")) if h)
+    result.agency = report.agency_of(simple_title, simple_text, hints, publisher=meta.get("publisher"),
+                                     site_name=site_name)
     result.year = report.year_of(simple_title, simple_text)
     tables = extract_tables(root, simple_text)
     result.layout = tables.layout
@@ -113,7 +122,11 @@ def extract_page(body: bytes, content_type: str | None = None, site_name: str | 
     if not tables.cells:
         # An image-only report (（图片版）) or one published as an attachment: kept, flagged.
         result.warnings.append("no statistical tables found in the page")
-    result.checks = run_checks(tables.layout, tables.cells) if tables.cells else []
+    result.expected_cells, result.cells_found, missing = completeness(tables.layout, tables.cells)
+    if tables.cells:
+        result.warnings += missing
+        result.checks = run_checks(tables.layout, tables.cells) + narrative_checks(simple_text, tables.cells)
+    result.check_status = check_status(result.expected_cells, result.cells_found, result.checks)
     return result
 
 
@@ -132,15 +145,32 @@ def _simplified_capped(text: str) -> tuple[str, list[str]]:
             [f"traditional characters converted in the first {cut:,} characters of text only"])
 
 
-def _html_title(doc, root, metas: dict[str, str]) -> str | None:
-    for name in ("ArticleTitle", "articletitle"):
-        if value := metas.get(name):
-            return report.squeeze(value)
-    candidates = itertools.chain(root.iter("h1"), doc.iter("h1"),
-                                 (el for el in doc.xpath("//*[contains(@class,'title')][not(self::title)]")))
-    for el in candidates:
-        t = report.squeeze(html_text.text_content(el))
-        if 4 <= len(t) <= 80:
+def _first_report_title(candidates) -> str | None:
+    """The first candidate that names a report, else the first there is."""
+    titles = [t for t in candidates if t]
+    return next((t for t in titles if report.names_report(t)), titles[0] if titles else None)
+
+
+def _html_title(doc, root, metas: dict[str, str], labelled: str | None) -> str | None:
+    """<meta name="ArticleTitle">, the article's <h1>, the metadata block's 标题/名称, an element
+    classed as a title, <title>: the first that names a report (else the first there is)."""
+    def candidates():
+        for name in ("ArticleTitle", "articletitle"):
+            if value := metas.get(name):
+                yield report.squeeze(value)
+        for el in itertools.chain(root.iter("h1"), doc.iter("h1")):
+            yield report.squeeze(html_text.text_content(el))
+        yield report.clean_page_title(labelled) if labelled else None
+        for el in doc.xpath("//*[contains(@class,'title')][not(self::title)]"):
+            yield report.squeeze(html_text.text_content(el))
+        t = doc.findtext(".//title")
+        yield report.clean_page_title(t) if t and t.strip() else None
+
+    first = None
+    for t in candidates():
+        if not t or not 4 <= len(t) <= 80:
+            continue
+        if report.names_report(t):
             return t
-    t = doc.findtext(".//title")
-    return report.clean_page_title(t) if t and t.strip() else None
+        first = first or t
+    return first

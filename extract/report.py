@@ -6,12 +6,22 @@ from collections import Counter
 
 _WS = re.compile(r"[\s\u00a0\u2002\u2003\u3000]+")
 _CJK = "\u4e00-\u9fff"
-# 政府信息公开(工作)年度报告 / 年报, also 政务公开 and 年度工作报告.
-_REPORT_TITLE = re.compile(r"(政府信息公开|政务公开|信息公开).{0,6}(年度报告|年报|年度工作报告)")
+# A year as printed: 2020年, 2020年度, 二〇二〇年, 二零二一年度.
+_CN_DIGITS = "〇零一二三四五六七八九"
+_YEAR = rf"(?:(?:19|20)\d\d|[{_CN_DIGITS}]{{4}})"
+# What names a report: 政府信息公开(工作)(年度)报告 / 年报, 政务公开工作年度报告, 信息公开年报 …
+_REPORT_NAME = re.compile(r"(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:情况)?(?:年度)?(?:工作)?(?:报告|年报)"
+                          r"|(?:政府信息公开|政务公开|信息公开).{0,6}?(?:年度报告|年报|年度工作报告)")
+# Links that may lead to a report or a column of them (wide: the page decides).
+_REPORTISH = re.compile(r"年度报告|年报|年度工作报告|年度报吿|(?:信息公开|政务公开)[^，。；]{0,8}?报告")
 # Close-looking titles that are not the report itself: notices about it, work plans, forms, letters.
-_NOT_REPORT = re.compile(r"通知|通报|函$|的函|工作要点|要点|统计报表|报表|提纲|模板|格式|培训|考核|评估|评议|核查|检查|整改|解读|关于")
+_NOT_REPORT = re.compile(r"通知|通报|函$|的函|要点|自查|落实情况|统计报表|报表|统计表|提纲|模板|格式|培训|考核|评估|评议|"
+                         r"核查|检查|整改|解读|问答|图解")
+# A report title ends in its name, perhaps with a note in brackets: …年度报告（图片版）.
+_ENDS_AS_REPORT = re.compile(r"(?:报告|年报)(?:[（(][^）)]{0,12}[）)])?$")
 _TABLE_MARKERS = ("收到和处理政府信息公开申请情况", "主动公开政府信息情况")
-_YEAR_IN_TITLE = re.compile(r"(20\d\d)\s*年(?:度)?")
+_PERIOD = re.compile(r"统计期限|统计时限|统计时间|统计区间|统计期间|数据统计|统计周期|本报告|年度报告|年报")
+_YEAR_IN_TITLE = re.compile(rf"({_YEAR})\s*年(?:度)?")
 _PERIOD_YEAR = re.compile(r"(?:统计期限|统计时限|统计时间|统计区间|统计期间|数据统计)[^。\d]{0,12}(20\d\d)\s*年")
 _AGENCY_SUFFIX = r"(?:人民政府办公室|人民政府办公厅|人民政府|委员会|办公室|办公厅|管理局|管理厅|局|厅|委|办|院|署|中心|馆|会|所|站|处)"
 # "由衢州市应急管理局完成本报告", "请与…办公室联系", "本报告由…编制": sentences that name the author.
@@ -27,12 +37,21 @@ def squeeze(text: str) -> str:
     return _WS.sub("", text)
 
 
+def names_report(text: str | None) -> bool:
+    """Whether a link text or title names an annual report (or a column of them, or a notice about
+    one): what the crawler follows. Whether the page *is* a report is decided on the page."""
+    return bool(text) and bool(_REPORTISH.search(squeeze(text)))
+
+
 def looks_like_report_title(title: str | None) -> bool:
+    """A report's own title: it names the report, ends in that name and carries a year; a notice,
+    letter, work plan, form, self-inspection or commentary about one is not."""
     if not title:
         return False
     t = squeeze(title)
     # A year is required: a column named 政府信息公开年报 is a listing, not a report.
-    return bool(_REPORT_TITLE.search(t) and _YEAR_IN_TITLE.search(t)) and not _NOT_REPORT.search(t)
+    return (bool(_REPORT_NAME.search(t) and _YEAR_IN_TITLE.search(t) and _ENDS_AS_REPORT.search(t))
+            and not _NOT_REPORT.search(t))
 
 
 def has_report_tables(text: str) -> bool:
@@ -41,10 +60,11 @@ def has_report_tables(text: str) -> bool:
 
 
 def is_report(title: str | None, text: str) -> bool:
-    """A page is a report when its title says so; a page without a title when its text has the tables."""
-    if title:
+    """A page is a report when its title says so; when its title names no report (or there is none),
+    when its text has the standard tables and a reporting period (统计期限) or calls itself a report."""
+    if title and names_report(title):
         return looks_like_report_title(title)
-    return has_report_tables(text) and ("年度报告" in text or "本报告" in text or "年报" in text)
+    return has_report_tables(text) and bool(_PERIOD.search(squeeze(text)))
 
 
 def title_from_text(text: str) -> str | None:
@@ -52,12 +72,13 @@ def title_from_text(text: str) -> str | None:
     lines = [squeeze(line) for line in text.split("\n")[:40]]
     lines = [line for line in lines if line]
     for i, line in enumerate(lines[:15]):
-        if re.search(r"(年度报告|年报)$", line) and len(line) <= 60:
-            if re.match(r"^(20\d\d|[（(]?\d)", line) and i > 0 and len(lines[i - 1]) <= 30 and "：" not in lines[i - 1] and ":" not in lines[i - 1]:
+        if re.search(r"(年度报告|年报|工作报告)$", line) and len(line) <= 60 and _REPORT_NAME.search(line) \
+                and not re.search(r"[:：]", line):
+            if re.match(rf"^({_YEAR}|[（(]?\d)", line) and i > 0 and len(lines[i - 1]) <= 30 and "：" not in lines[i - 1] and ":" not in lines[i - 1]:
                 return lines[i - 1] + line
             return line
         # A title split after the year: "…应急管理局2020年" / "政府信息公开工作年度报告".
-        if i + 1 < len(lines) and re.search(r"20\d\d年度?$", line) and _REPORT_TITLE.search(lines[i + 1]):
+        if i + 1 < len(lines) and re.search(rf"{_YEAR}年度?$", line) and _REPORT_NAME.search(lines[i + 1]):
             return line + lines[i + 1]
     return None
 
@@ -67,8 +88,16 @@ def clean_page_title(title: str | None) -> str | None:
     if not title:
         return None
     t = squeeze(title)
-    m = re.match(r"^(.*?(?:年度报告|年报|年度工作报告))(?:[-_|—·].*)?$", t)
+    m = re.match(r"^(.*?(?:年度报告|年报|工作报告))(?:[-_|—·].*)?$", t)
     return m.group(1) if m else t
+
+
+_CN_VALUE = {ch: str(max(0, i - 1)) for i, ch in enumerate(_CN_DIGITS)}  # 〇 and 零 are both 0
+
+
+def _year(printed: str) -> int:
+    """2020 or 二〇二〇 → 2020."""
+    return int(printed if printed.isdigit() else "".join(_CN_VALUE[ch] for ch in printed))
 
 
 def year_of(title: str | None, text: str) -> int | None:
@@ -76,13 +105,19 @@ def year_of(title: str | None, text: str) -> int | None:
     if title:
         m = _YEAR_IN_TITLE.search(squeeze(title))
         if m:
-            return int(m.group(1))
+            return _year(m.group(1))
     m = _PERIOD_YEAR.search(squeeze(text))
     return int(m.group(1)) if m else None
 
 
-def agency_of(title: str | None, text: str, hints: tuple[str, ...] = ()) -> str | None:
-    """The full name of the reporting body, completed from the text where the title abbreviates it.
+_TITLE_AGENCY = re.compile(rf"^([{_CJK}（）()]+?)(?:{_YEAR}年|关于|政府信息公开|政务公开|信息公开)")
+
+
+def agency_of(title: str | None, text: str, hints: tuple[str, ...] = (), publisher: str | None = None,
+              site_name: str | None = None) -> str | None:
+    """The full name of the reporting body: the title's, else the one the text names as the
+    report's author, else the metadata's 发布机构, else the site's name — completed from the text
+    where it is abbreviated (自治区应急管理厅 → 宁夏回族自治区应急管理厅).
 
     `hints` are names the page itself carries outside the text (<meta name="ContentSource">,
     SiteName): used to complete an abbreviated name when the text does not.
@@ -90,17 +125,20 @@ def agency_of(title: str | None, text: str, hints: tuple[str, ...] = ()) -> str 
     t = squeeze(text)
     candidate = None
     if title:
-        m = re.match(rf"^([{_CJK}（）()]+?)(?:20\d\d|关于|政府信息公开|政务公开)", squeeze(title))
-        if m:
+        named = re.sub(rf"^{_YEAR}年度?", "", squeeze(title))
+        m = None if re.match(r"政府信息公开|政务公开|信息公开", named) else _TITLE_AGENCY.match(named)
+        if m and len(m.group(1)) >= 2:
             candidate = m.group(1)
     if candidate is None:
         named = Counter()
         for pattern in _AUTHOR_PATTERNS:
             for m in pattern.finditer(t):
                 named[m.group(1)] += 1
-        if not named:
-            return None
-        candidate = max(named, key=lambda n: (named[n], len(n)))
+        if named:
+            candidate = max(named, key=lambda n: (named[n], len(n)))
+    candidate = candidate or (squeeze(publisher) if publisher else None) or (squeeze(site_name) if site_name else None)
+    if not candidate:
+        return None
     return _complete_name(candidate, t + "\n" + "\n".join(squeeze(h) for h in hints))
 
 

@@ -97,6 +97,7 @@ def kind(text: str) -> str:
     return "number" if is_number(text) else "text"
 
 
+@lru_cache(maxsize=8192)
 def parse_cell(text: str, money: bool = False) -> tuple[Optional[Number], str]:
     """(value, raw): value None for a blank (and for words, which callers keep out of value cells)."""
     raw = clean(text)

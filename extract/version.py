@@ -1,2 +1,2 @@
 # Bump whenever extraction output can change: `govarchive reextract` records it per report.
-EXTRACTOR_VERSION = "0.1.0"
+EXTRACTOR_VERSION = "0.2.0"

@@ -29,7 +29,7 @@ def test_wal_mode(tmp_path):
 def test_extractor_failure_is_stored_and_page_kept(tmp_path, monkeypatch):
     import archive.store
 
-    def broken(body, content_type=None):
+    def broken(body, content_type=None, site_name=None):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(archive.store, "extract_page", broken)

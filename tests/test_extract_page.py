@@ -44,10 +44,10 @@ def test_seeds_without_a_block_have_no_metadata(seed):
 def test_metadata_in_table_cells_with_spaced_labels_and_dates():
     text = "索 引 号：\t11320000/2026-02-00018\t成文日期：\t2021年1月8日\n发布机构：\t江苏省人民政府办公厅\t发布日期：\t\n" \
            "标题：\t关于…\t文　　号：\t苏政办发〔2021〕1号\n主题分类\t综合政务\t体裁分类\t通知"
-    assert parse_metadata(text) == {
+    assert parse_metadata(text) == ({
         "index_no": "11320000/2026-02-00018",  # looks like a date, is not one
         "publisher": "江苏省人民政府办公厅", "written_date": "2021-01-08", "published_date": "",
-        "doc_no": "苏政办发〔2021〕1号", "topic": "综合政务", "disclosure": "", "genre": "通知"}
+        "doc_no": "苏政办发〔2021〕1号", "topic": "综合政务", "disclosure": "", "genre": "通知"}, "关于…")
 
 
 @pytest.mark.parametrize("title, expected", [
@@ -82,7 +82,9 @@ def test_python_m_extract_contract():
                          capture_output=True, text=True, check=True).stdout.splitlines()
     assert len(out) == 2
     first, second = (json.loads(line) for line in out)
-    assert list(first) == ["source", "title", "agency", "year", "layout", "metadata", "cells", "checks", "warnings"]
+    assert list(first) == ["source", "source_kind", "title", "agency", "year", "layout", "metadata", "cells", "checks",
+                           "expected_cells", "check_status", "warnings"]
+    assert (first["source_kind"], first["expected_cells"], first["check_status"]) == ("text", 198, "ok")
     assert first["source"] == str(seed_path("000"))
     assert (first["agency"], first["year"], first["metadata"]["index_no"]) == ("宁波市江北区应急管理局", 2020,
                                                                                 "768511246/2021-00409")

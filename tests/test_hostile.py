@@ -85,11 +85,34 @@ def test_endless_listing_is_bounded_and_the_bound_named(hostile):
     portal, db, *_, log = hostile
     endless = [r for r in log if r.path.startswith("/xxgk/gknb/")]
     listing_pages = [r for r in endless if re.search(r"/index(_\d+)?\.html$", r.path)]
-    assert 0 < len(listing_pages) <= 30  # SITE_LISTINGS_MAX
+    # its pages link ahead (尾页, page numbers): still exactly LISTING_PAGES_MAX of them, each once
+    assert len(listing_pages) == len({r.path for r in listing_pages}) == 8
     assert len(log) <= 400 + 60  # SITE_REQUESTS_MAX, robots.txt and redirect hops aside
     capped = rows(db, "SELECT detail FROM fetch_errors WHERE kind = 'capped'")
     assert any("LISTING_PAGES_MAX=8" in d for (d,) in capped)
-    assert any("SITE_LISTINGS_MAX=30" in d or "SITE_REQUESTS_MAX=400" in d for (d,) in capped)
+
+
+def test_site_bounds_hold_when_asked_again(tmp_path):
+    """From the endless listing alone: SITE_LISTINGS_MAX and SITE_REQUESTS_MAX stop it, however often
+    every page links the pages refused."""
+    with HostilePortal() as portal:
+        sites = tmp_path / "sites.toml"
+        sites.write_text(f'[[site]]\nname = "青石县应急管理局"\n'
+                         f'start_urls = ["{portal.url("hostile", "/xxgk/gknb/index.html")}"]\n', encoding="utf-8")
+        db = tmp_path / "endless.db"
+        proc = subprocess.run(GOVARCHIVE + ["crawl", "--sites", str(sites), "--db", str(db), *FAST,
+                                            "-s", "LISTING_PAGES_MAX=100", "-s", "SITE_LISTINGS_MAX=5",
+                                            "-s", "SITE_REQUESTS_MAX=30"],
+                              cwd=ROOT, capture_output=True, text=True, timeout=300)
+        portal.wait_idle()
+        log = [r for r in portal.log if r.path != "/robots.txt"]
+    assert proc.returncode == 5, proc.stderr[-2000:]  # capped: named as failures
+    listing_pages = {r.path for r in log if re.search(r"/index(_\d+)?\.html$", r.path)}
+    assert len(listing_pages) == 5
+    assert len(log) == len({r.path for r in log}) == 30
+    capped = [d for (d,) in rows(db, "SELECT detail FROM fetch_errors WHERE kind = 'capped'")]
+    assert sorted(capped) == ["not followed: SITE_LISTINGS_MAX=5 listing pages this run",
+                              "not followed: SITE_REQUESTS_MAX=30 requests this run"]
 
 
 def test_too_large_and_bombs_are_failures_never_stored(hostile):

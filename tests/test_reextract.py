@@ -65,10 +65,10 @@ def test_a_failing_page_is_recorded_and_the_run_goes_on(archive_copy, monkeypatc
     import archive.store
     from extract.page import extract_page as real
 
-    def flaky(body, content_type=None):
+    def flaky(body, content_type=None, site_name=None):
         if "我局嚴格按照條例規定".encode() in body:  # prose of the traditional report only
             raise ValueError("unparseable table")
-        return real(body, content_type)
+        return real(body, content_type, site_name)
 
     with sqlite3.connect(archive_copy) as conn:
         conn.execute("UPDATE pages SET extraction_digest = 'stale'")
@@ -126,3 +126,29 @@ def test_progress_bar_on_a_terminal(archive_copy):
     text = out.decode("utf-8", "replace")
     assert "reextract: 100%" in text and f"{N_PAGES}/{N_PAGES}" in text
     assert "reextract:" not in run_cli("reextract", "--db", str(archive_copy)).stderr
+
+
+def test_reextract_brings_an_older_archive_to_the_new_columns_and_statuses(archive_copy):
+    """An archive written before expected_cells/cells_found and the incomplete status existed:
+    opening it adds the columns, reextract fills them and rewrites every report's status."""
+    from extract.version import EXTRACTOR_VERSION
+
+    with sqlite3.connect(archive_copy) as conn:
+        conn.execute("DROP VIEW current_reports")  # views over reports.* would block DROP COLUMN
+        conn.execute("DROP VIEW report_summary")
+        conn.execute("ALTER TABLE reports DROP COLUMN expected_cells")
+        conn.execute("ALTER TABLE reports DROP COLUMN cells_found")
+        conn.execute("UPDATE reports SET check_status = 'none', extractor_version = '0.1.0'")
+        conn.execute("UPDATE pages SET extraction_digest = 'from 0.1.0', extractor_version = '0.1.0'")
+    result = reextract(str(archive_copy))
+    assert result.changed == N_PAGES
+    with sqlite3.connect(archive_copy) as conn:
+        rows = conn.execute("SELECT r.agency, r.year, r.layout, r.expected_cells, r.cells_found, r.check_status,"
+                            " r.extractor_version FROM reports r ORDER BY r.agency, r.year").fetchall()
+        assert conn.execute("SELECT count(*) FROM current_reports").fetchone()[0] == N_REPORTS  # views back
+    assert {r[6] for r in rows} == {EXTRACTOR_VERSION}
+    by = {(a, y): (layout, exp, found, status) for a, y, layout, exp, found, status, _ in rows}
+    assert by[("宁波市江北区应急管理局", 2020)] == ("2019", 198, 198, "ok")
+    assert by[("衢州市应急管理局", 2023)] == ("2021", 200, 200, "ok")
+    # The 2019 report published as images only: a report with no tables is incomplete, not ok.
+    assert by[("宁夏回族自治区应急管理厅", 2019)] == (None, None, 0, "incomplete")

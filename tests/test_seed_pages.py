@@ -69,7 +69,11 @@ def test_checks_of_seed_003_all_assessable_and_ok():
     e = extract_page(seed_path("003").read_bytes(), "text/plain")
     statuses = {(c.rule, c.status) for c in e.checks}
     assert statuses == {("applications_balance", "ok"), ("applications_results_sum", "ok"),
-                        ("applications_row_sum", "ok"), ("review_litigation_row_sum", "ok")}
+                        ("applications_row_sum", "ok"), ("review_litigation_row_sum", "ok"), ("narrative", "ok")}
+    # Its prose says 本年度共收到政府信息公开申请1件: the second witness agrees with the cell.
+    (narrative,) = [c for c in e.checks if c.rule == "narrative"]
+    assert (narrative.row, narrative.lhs, narrative.rhs) == ("new", 1, 1)
+    assert e.check_status == "ok" and (e.expected_cells, e.cells_found) == (200, 200)
     balance = [c for c in e.checks if c.rule == "applications_balance" and c.col == "total"]
     assert [(c.lhs, c.rhs) for c in balance] == [(1, 1)]
 

@@ -9,7 +9,7 @@ from extract.tables import extract_tables_from_html, extract_tables_from_text
 from test_tables_html import REAL
 from test_tables_seeds import LAYOUT, as_set, seed_text
 
-HEAD = "三、收到和处理政府信息公开申请情况\n"
+HEAD = "三、收到和处理政府信息公开申请情况\n自然人\t法人或其他组织\t总计\n商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\n"
 
 
 def app(result):
@@ -26,7 +26,7 @@ def test_tab_row_short_of_a_number_is_left_out():
     assert app(result)["new", "total"] == 4
     assert not [k for k in app(result) if k[0] == "carried_over"]
     assert result.warnings == [
-        "applications.carried_over: cannot align 6 cells to 7 columns at line 3 "
+        "applications.carried_over: cannot align 6 cells to 7 columns at line 5 "
         "('二、上年结转政府信息公开申请数量'); row left out"]
 
 
@@ -85,12 +85,27 @@ def test_other_other_needs_the_other_group():
     assert got["other_other", "total"] == 1 and got["other_no_fee", "total"] == 0
 
 
-def test_conflicting_duplicate_row_keeps_the_first_and_warns():
+def test_row_printed_twice_with_other_values_is_left_out_and_named():
     text = HEAD + ("一、本年新收政府信息公开申请数量\t1\t0\t0\t0\t0\t0\t1\n"
+                   "二、上年结转政府信息公开申请数量\t0\t0\t0\t0\t0\t0\t0\n"
                    "一、本年新收政府信息公开申请数量\t2\t0\t0\t0\t0\t0\t2\n")
     result = extract_tables_from_text(text)
-    assert app(result)["new", "total"] == 1
-    assert result.warnings == ["applications.new: printed again with other values at line 3; first kept"]
+    assert set(app(result)) == {("carried_over", c) for c in ("natural_person", "commercial", "research",
+                                                              "social_welfare", "legal_services", "other_org", "total")}
+    assert result.warnings == ["applications.new: printed twice with other values (at line 4 and line 6); row left out"]
+
+
+def test_row_printed_twice_with_the_same_values_is_kept_once():
+    row = "一、本年新收政府信息公开申请数量\t1\t0\t0\t0\t0\t0\t1\n"
+    result = extract_tables_from_text(HEAD + row + row)
+    assert app(result)["new", "total"] == 1 and len(result.cells) == 7 and result.warnings == []
+
+
+def test_without_a_header_the_standard_order_is_assumed_and_said():
+    text = "三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量\t1\t0\t0\t0\t0\t0\t1\n"
+    result = extract_tables_from_text(text)
+    assert app(result)["new", "natural_person"] == 1 and app(result)["new", "total"] == 1
+    assert result.warnings == ["applications: no column header found; the standard column order was assumed"]
 
 
 def test_no_tables_no_layout():

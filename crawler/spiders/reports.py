@@ -78,6 +78,7 @@ class ReportsSpider(scrapy.Spider):
         self._capped: set = set()  # (site, what) reported once per run
         self._hubs: Counter = Counter()  # hub pages asked for, per site
         self._counted: set[bytes] = set()  # fingerprints of the requests the bounds counted
+        self._refused: set[bytes] = set()  # fingerprints a bound said no to
         self._hub_renders: Counter = Counter()
         self._archive = None
         self.current_listing: dict[str, str] = {}  # site → the listing page read last (crawler.progress)
@@ -190,28 +191,37 @@ class ReportsSpider(scrapy.Spider):
         fingerprint = self.crawler.request_fingerprinter.fingerprint(request)
         if fingerprint in self._counted:
             return True  # asked for already: the duplicate filter drops it, no bound spent
+        if fingerprint in self._refused:
+            return False  # refused once: refused again, no bound spent either
+        if not self._spend_bounds(site, request.url, role, column):
+            self._refused.add(fingerprint)
+            return False
         self._counted.add(fingerprint)
-        url = request.url
-        self._site_requests[site.name] += 1
-        if self._site_requests[site.name] > self.site_requests_max:
+        return True
+
+    def _spend_bounds(self, site: Site, url: str, role: str, column: str | None) -> bool:
+        """Counts the request against every bound it falls under, or none when one says no."""
+        listing, hub = role in ("listing", "proxy"), role == "hub"
+        budget = site.explore_budget or self.explore_budget
+        if self._site_requests[site.name] >= self.site_requests_max:
             self._cap(site, "requests", url, f"SITE_REQUESTS_MAX={self.site_requests_max} requests this run")
             return False
-        if role in ("listing", "proxy"):
+        if listing and self._site_listings[site.name] >= self.site_listings_max:
+            self._cap(site, "listings", url, f"SITE_LISTINGS_MAX={self.site_listings_max} listing pages this run")
+            return False
+        if listing and self._column_pages[column or url] >= self.listing_pages_max:
+            self._cap(site, ("column", column), url,
+                      f"LISTING_PAGES_MAX={self.listing_pages_max} pages of listing {column}")
+            return False
+        if hub and self._hubs[site.name] >= budget:
+            self._cap(site, "hubs", url, f"explore budget of {budget} hub pages this run")
+            return False
+        self._site_requests[site.name] += 1
+        if listing:
             self._site_listings[site.name] += 1
             self._column_pages[column or url] += 1
-            if self._site_listings[site.name] > self.site_listings_max:
-                self._cap(site, "listings", url, f"SITE_LISTINGS_MAX={self.site_listings_max} listing pages this run")
-                return False
-            if self._column_pages[column or url] > self.listing_pages_max:
-                self._cap(site, ("column", column), url,
-                          f"LISTING_PAGES_MAX={self.listing_pages_max} pages of listing {column}")
-                return False
-        if role == "hub":
+        if hub:
             self._hubs[site.name] += 1
-            budget = site.explore_budget or self.explore_budget
-            if self._hubs[site.name] > budget:
-                self._cap(site, "hubs", url, f"explore budget of {budget} hub pages this run")
-                return False
         return True
 
     def _cap(self, site: Site, what, url: str, detail: str) -> None:

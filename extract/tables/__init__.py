@@ -1,7 +1,9 @@
 """The three statistical tables of an annual report → cells with the codes of reference/report-schema.md.
 
 Entry points (inputs are already in simplified characters; the caller converts):
-- extract_tables_from_text(text) -> TablesResult   flattened text (one cell per line, tabs, pipes …)
+- extract_tables_from_text(text) -> TablesResult   flattened text (one cell per line, tabs, pipes,
+                                                   cells run together, columns laid out by spaces)
+- extract_tables_from_layout_text(text) -> TablesResult   text laid out in columns (pdftotext -layout)
 - extract_tables_from_html(root) -> TablesResult   lxml.html element holding the report body
 - extract_tables(root, text)     -> TablesResult   HTML tables when they hold the report, else the text
 
@@ -25,10 +27,23 @@ def _result(rows: list[Row], notes: list[str] = ()) -> TablesResult:
 
 
 def extract_tables_from_text(text: str) -> TablesResult:
+    """Flattened text in any of its shapes; text laid out in columns (pdftotext -layout) is read by
+    character positions."""
+    from extract.tables.layout_text import layout_rows, looks_like_layout
     from extract.tables.text_rows import table_region, text_rows
 
     region, notes = table_region(text or "")
-    return _result(text_rows(region), notes)
+    return _result(layout_rows(region) if looks_like_layout(region) else text_rows(region), notes)
+
+
+def extract_tables_from_layout_text(text: str) -> TablesResult:
+    """Text laid out in columns by spaces — `pdftotext -layout`, pdfplumber's layout text: the
+    reader for PDF text layers."""
+    from extract.tables.layout_text import layout_rows
+    from extract.tables.text_rows import table_region
+
+    region, notes = table_region(text or "")
+    return _result(layout_rows(region), notes)
 
 
 def extract_tables_from_html(root) -> TablesResult:

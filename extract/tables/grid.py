@@ -15,6 +15,11 @@ class GCell:
     explicit: bool = True  # a real cell even when blank (a <td>, a tab-indented line, a line-broken pipe cell)
     merged: bool = False  # spans several rows (rowspan): a value here cannot be given to one row
     line: int = 0  # where it came from (text: 1-based line; HTML: table row), for warnings
+    col: int | None = None  # HTML: first grid column it covers (text: unknown)
+    span: int = 1  # HTML: grid columns it covers
+    copy: bool = False  # HTML: a rowspan's repetition in a row below its own (context, never the row's label)
+    key: int = 0  # HTML: the <td> it comes from (a cell and its copies share it)
+    fused: bool = False  # text: digits that may be several cells run together (`3000003`)
 
 
 @dataclass(slots=True)

@@ -37,7 +37,14 @@ def _tag(el) -> str:
 def cell_text(el) -> str:
     """The text of a cell: spans joined, <br>/<p> as line breaks, comments and nested tables skipped.
 
-    Iterative, so that deeply nested Word markup cannot exhaust the recursion limit."""
+    Iterative, so that deeply nested Word markup cannot exhaust the recursion limit. Most cells
+    hold text alone or in spans: their text is read in C."""
+    if not len(el):
+        return el.text or ""
+    inner = el.iter(*_BREAKS, *_SKIP)
+    first, second = next(inner, None), next(inner, None)
+    if first is None or (second is None and first.tag == "p"):  # one paragraph at most: no break inside
+        return text_content(el)
     parts: list[str] = [el.text or ""]
     stack = [(child, False) for child in reversed(el)]
     while stack:
@@ -60,7 +67,9 @@ def cell_text(el) -> str:
 
 
 def _clean(text: str) -> str:
-    return _WS.sub(" ", text).strip()
+    if "\u200b" in text or "\ufeff" in text:  # zero-width: no whitespace to str.split
+        text = text.replace("\u200b", " ").replace("\ufeff", " ")
+    return " ".join(text.split())
 
 
 def _span(el, name: str) -> tuple[int, bool]:
@@ -105,7 +114,7 @@ def table_rows(table, index: int, budget: list[int], warnings: list[str]) -> lis
         placed: list[tuple[int, GCell]] = []
         col = 0
         for td in tr:
-            if _tag(td) not in ("td", "th"):
+            if td.tag not in ("td", "th"):
                 continue
             while col in above:
                 placed.append(above.pop(col))
@@ -119,11 +128,13 @@ def table_rows(table, index: int, budget: list[int], warnings: list[str]) -> lis
                 wide = True
                 break
             origin += 1
-            cell = GCell(_clean(cell_text(td)), explicit=True, merged=rs > 1, line=r + 1)
+            cell = GCell(_clean(cell_text(td)), explicit=True, merged=rs > 1, line=r + 1, col=col, span=cs, key=origin)
+            below = GCell(cell.text, explicit=True, merged=True, line=r + 1, col=col, span=cs, copy=True,
+                          key=origin) if rs > 1 else None
             for dc in range(cs):
                 placed.append((origin, cell))
                 for dr in range(1, rs):
-                    pending.setdefault(r + dr, {})[col + dc] = (origin, cell)
+                    pending.setdefault(r + dr, {})[col + dc] = (origin, below)
             col += cs
         # Rowspans from above to the right of the row's own cells still hold their columns.
         placed.extend(above[c] for c in sorted(above))

@@ -81,12 +81,14 @@ _APP_KEYWORDS = (
 _APP_EXACT = {"予以公开": "granted", "其他处理": "other", "总计": "total", "合计": "total"}
 
 
+@lru_cache(maxsize=8192)
 def active_row(text: str) -> Optional[str]:
     if len(text) > MAX_LABEL:
         return None
     return ACTIVE_LABELS.get(core(text))
 
 
+@lru_cache(maxsize=8192)
 def application_row(text: str, after_other_group: bool) -> Optional[str]:
     """The applications row a label names. `3.其他` is other_other only inside （六）其他处理."""
     if len(text) > MAX_LABEL or "。" in text:
@@ -102,6 +104,7 @@ def application_row(text: str, after_other_group: bool) -> Optional[str]:
     return None
 
 
+@lru_cache(maxsize=8192)
 def is_other_group(text: str) -> bool:
     """The （六）其他处理 group label (alone or in front of a sub-row label)."""
     return len(text) <= MAX_LABEL and "其他处理" in norm(text)
@@ -114,6 +117,7 @@ _SECTION_MARKERS = (
 )
 
 
+@lru_cache(maxsize=8192)
 def section_marker(text: str) -> Optional[str]:
     """Which table a heading or header cell announces, if any."""
     if len(text) > 40:
@@ -132,6 +136,7 @@ _SIGNALS_2019 = frozenset({
 _SIGNALS_2021 = frozenset({"本年制发件数", "本年新发件数", "本年废止件数", "现行有效件数", "本年处理决定数量"})
 
 
+@lru_cache(maxsize=8192)
 def layout_signal(text: str) -> Optional[str]:
     """'2019' / '2021' when a header or label belongs to one layout only."""
     if len(text) > MAX_LABEL:

@@ -1,6 +1,8 @@
 """The codes of reference/report-schema.md: rows and columns of the three tables, per layout."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 LAYOUTS = ("2019", "2021")
 
 ACTIVE_COLS = {
@@ -40,15 +42,27 @@ RESULT_ROWS_COMMON = (
     "not_processed_excessive", "not_processed_confirmation",
 )
 OTHER_ROWS = {"2019": ("other",), "2021": ("other_no_correction", "other_no_fee", "other_other")}
+# A 2021-layout report may still print （六）其他处理 as one row: stored as `other`.
+ONE_ROW_OTHER = ("other",)
 
 
-def result_rows(layout: str) -> tuple[str, ...]:
+def result_rows(layout: str, one_row_other: bool = False) -> tuple[str, ...]:
     """The rows of 三、本年度办理结果 that sum to （七）总计."""
-    return RESULT_ROWS_COMMON + OTHER_ROWS[layout]
+    return RESULT_ROWS_COMMON + (ONE_ROW_OTHER if one_row_other else OTHER_ROWS[layout])
 
 
-def application_rows(layout: str) -> tuple[str, ...]:
-    return ("new", "carried_over") + result_rows(layout) + ("total", "carried_forward")
+def application_rows(layout: str, one_row_other: bool = False) -> tuple[str, ...]:
+    return ("new", "carried_over") + result_rows(layout, one_row_other) + ("total", "carried_forward")
+
+
+@lru_cache(maxsize=8)
+def expected_cells(layout: str, one_row_other: bool = False) -> tuple[tuple[str, str, str], ...]:
+    """Every (table, row, col) a complete report of the layout prints: 198 (2019), 200 (2021), 186
+    (2021 with a one-row （六）其他处理)."""
+    out = [("active", row, col) for row, cols in ACTIVE_COLS[layout].items() for col in cols]
+    out += [("applications", row, col) for row in application_rows(layout, one_row_other) for col in APPLICATION_COLS]
+    out += [("review_litigation", row, col) for row, col in REVIEW_ORDER]
+    return tuple(out)
 
 
 REVIEW_ROWS = ("review", "litigation_direct", "litigation_after_review")

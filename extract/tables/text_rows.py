@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from extract.tables import one_line
 from extract.tables.grid import GCell, Row
 from extract.values import clean, is_blank, kind
 
@@ -19,7 +20,7 @@ _MAX_CONT = 40  # a cell broken over lines: the continuation is a short fragment
 
 
 def _is_text(cell: GCell) -> bool:
-    return kind(cell.text) == "text"
+    return kind(cell.text) == "text" and not cell.fused
 
 
 def _indent_mode(lines: list[str]) -> bool:
@@ -36,6 +37,37 @@ def _indent_mode(lines: list[str]) -> bool:
     return single > multi
 
 
+_ALONE = re.compile(r"^[ \t]*\|[ \t]*$", re.M)
+_PIPE_LINE = re.compile(r"^.*\|.*$", re.M)  # one `.*` each side of the last pipe: linear, no backtracking blow-up
+
+
+def _pipe_style(text: str) -> str:
+    """How a text uses `|`: 'cell' (rows, cells broken over lines, `5 |` one cell a line, `|` alone
+    an empty cell), 'bare' (rows without outer pipes, every line complete) or 'separator' (`|`
+    alone on a line between cells written one a line)."""
+    if "|" not in text:
+        return "cell"
+    closed = open_ = 0
+    for line in _PIPE_LINE.findall(text):
+        s = line.strip()
+        if s.strip("|").strip():
+            if s.endswith("|"):
+                closed += 1
+            else:
+                open_ += 1
+    alones = list(_ALONE.finditer(text))
+    plain_before = 0
+    for m in alones:
+        end = m.start() - 1
+        prev = text[text.rfind("\n", 0, max(end, 0)) + 1:max(end, 0)]
+        plain_before += bool(prev.strip()) and "|" not in prev
+    if len(alones) >= 4 and plain_before * 6 >= len(alones) and closed * 4 < len(alones):
+        return "separator"
+    if open_ >= 4 and open_ > 3 * closed:
+        return "bare"
+    return "cell"
+
+
 class _Reader:
     def __init__(self) -> None:
         self.rows: list[Row] = []
@@ -43,6 +75,7 @@ class _Reader:
         self.pipe: list[str] = []  # lines of the pipe row being read
         self.pipe_line = 0
         self.pending_break = False  # indent mode: a blank line closes the row on the next cell
+        self.bare = False  # `|` rows without outer pipes: every line is a whole row
 
     # -- streamed single cells -------------------------------------------------------------
     def push(self, cell: GCell) -> None:
@@ -78,7 +111,7 @@ class _Reader:
     # -- pipe rows ---------------------------------------------------------------------------
     def pipe_open(self) -> bool:
         """The pipe row so far ends inside a cell (no closing `|`): the next line continues it."""
-        return bool(self.pipe) and not self.pipe[-1].rstrip().endswith("|")
+        return bool(self.pipe) and not self.bare and not self.pipe[-1].rstrip().endswith("|")
 
     def pipe_cells(self) -> int:
         return sum(line.count("|") for line in self.pipe)
@@ -87,6 +120,7 @@ class _Reader:
         if not self.pipe:
             return
         s = "\n".join(self.pipe).strip(" \u3000")
+        one_line = len(self.pipe) == 1
         line, self.pipe = self.pipe_line, []
         if s == "|":  # one cell per line ending in ` |`, and this cell is empty
             self.push(GCell("", explicit=True, line=line))
@@ -95,9 +129,12 @@ class _Reader:
             s = s[1:]
         if s.endswith("|"):
             s = s[:-1]
-        # A piece holding a line break is a cell broken over lines: a real (possibly blank) cell.
-        # Blank pieces on the row's last line after its content are the `||` padding.
-        cells = [GCell(clean(p), explicit="\n" in p, line=line) for p in s.split("|")]
+        # A piece holding a line break is a cell broken over lines, and in a one-line row with
+        # content one holding only spaces is an empty cell as printed (`| 0 |  |`): real (possibly
+        # blank) cells. Empty pieces (`||`) and lines of nothing but pipes are padding.
+        pieces = s.split("|")
+        content = one_line and any(p.strip() for p in pieces)
+        cells = [GCell(clean(p), explicit="\n" in p or (content and p != "" and not p.strip()), line=line) for p in pieces]
         while cells and not cells[-1].explicit and not cells[-1].text:
             cells.pop()
         if not cells or all(_MD_RULE.fullmatch(c.text) or not c.text for c in cells):
@@ -145,9 +182,33 @@ def table_region(text: str) -> tuple[str, list[str]]:
 def text_rows(text: str) -> list[Row]:
     lines = text.splitlines()
     indent = _indent_mode(lines)
+    style = _pipe_style(text)
     r = _Reader()
+    r.bare = style == "bare"
+    after_separator = False  # separator style: the last line was a `|` between cells
     prev_tab = False  # indent mode: the last non-blank line was a tab-indented cell
     for lineno, line in enumerate(lines, 1):
+        if one_line.is_table_line(line):
+            r.flush_pipe()
+            for cell in one_line.cells(line, lineno):
+                r.push(cell)
+            prev_tab = False
+            continue
+        if style == "separator" and "|" not in line.strip().strip("|"):
+            if line.strip() == "|":
+                if after_separator:
+                    r.push(GCell("", explicit=True, line=lineno))  # `|` / `|`: an empty cell between
+                after_separator = True
+                continue
+            if not line.strip():
+                if after_separator:
+                    r.push(GCell("", explicit=True, line=lineno))  # the row ends in an empty cell
+                after_separator = False
+                r.flush_stream()  # a blank line ends the row
+                continue
+            after_separator = False
+            r.push(GCell(clean(line), explicit=True, line=lineno))
+            continue
         if "|" in line:
             r.pipe_line_in(line, lineno)
             prev_tab = False
@@ -187,6 +248,8 @@ def text_rows(text: str) -> list[Row]:
             r.pending_break = False
             prev_tab = False
         r.push(cell)
+    if after_separator:  # the text ends in an empty cell
+        r.push(GCell("", explicit=True, line=len(lines)))
     r.flush_pipe()
     r.flush_stream()
     return r.rows
