@@ -175,6 +175,11 @@ def grids(layout: Optional[str], codes: set[str]) -> dict[str, list[list]]:
             "review_litigation": review_grid()}
 
 
+def grid_codes(grid: list[list]) -> list[str]:
+    """The cell codes a grid prints, in order."""
+    return [item.code for row in grid for item in row if isinstance(item, Value)]
+
+
 def cell_label(code: str, layout: Optional[str] = None) -> str:
     """The Chinese label of one cell code: row label · column label (section table's wording)."""
     table, row, col = code.split(".")
@@ -185,6 +190,14 @@ def cell_label(code: str, layout: Optional[str] = None) -> str:
     if table == "applications":
         return f"{application_row_label(row)}·{APPLICANT_LABELS[col]}"
     return f"{REVIEW_ROW_LABELS[row]}·{REVIEW_COL_LABELS[col]}"
+
+
+def layout_codes() -> dict[str, set[str]]:
+    """Layout → the codes its grid prints; "2021-one-row": a 2021 report printing （六） as one row."""
+    one_row = {"applications.other.total"}
+    return {"2019": set(grid_codes(sum(grids("2019", set()).values(), []))),
+            "2021": set(grid_codes(sum(grids("2021", set()).values(), []))),
+            "2021-one-row": set(grid_codes(sum(grids("2021", one_row).values(), [])))}
 
 
 def all_codes() -> list[str]:

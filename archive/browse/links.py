@@ -19,7 +19,7 @@ def render_cell(row, value, column, table, database, datasette):
                 path = f"/-/report/{row[key]}" if table in REPORT_TABLES else f"/-/page/{row[key]}"
                 return _link(datasette, path, escape(value))
         return None
-    if column == "report_id" or (column == "id" and table in REPORT_TABLES):
+    if column.endswith("report_id") or (column == "id" and table in REPORT_TABLES):
         return _link(datasette, f"/-/report/{value}", value)
     if column == "page_id" or (column == "page" and table in REPORT_TABLES):
         return _link(datasette, f"/-/page/{value}", value)

@@ -9,7 +9,7 @@ from datasette.utils.asgi import NotFound
 from archive import report_format
 from archive.browse import checks as check_words
 from archive.browse.common import archive_db, one, page, rows
-from archive.report_format import Empty, Label, Value
+from archive.report_format import Empty, Label
 
 CHECK_STATUS_WORDS = {"ok": "全部勾稽关系通过", "failed": "有勾稽关系不符", "incomplete": "缺少应有的单元格",
                       "not_assessable": "部分勾稽关系无法核对", "none": "没有可核对的表格"}
@@ -40,10 +40,6 @@ def grid_rows(grid: list[list], cells: dict, failed: dict[str, list[str]]) -> li
     return out
 
 
-def printed_codes(grid: list[list]) -> list[str]:
-    return [item.code for row in grid for item in row if isinstance(item, Value)]
-
-
 async def context(db, report_id: int) -> dict:
     columns = set(await db.table_columns("reports"))
     report = await one(db, "SELECT r.*, p.url, p.final_url, p.fetched_at, p.sha256, p.site, p.title AS page_title "
@@ -53,7 +49,7 @@ async def context(db, report_id: int) -> dict:
     cells = {f"{c['table_code']}.{c['row_code']}.{c['col_code']}": c for c in await rows(
         db, "SELECT table_code, row_code, col_code, value, raw FROM report_cells WHERE report_id = ?", [report_id])}
     grids = report_format.grids(report["layout"], set(cells))
-    printed = {code for grid in grids.values() for code in printed_codes(grid)}
+    printed = {code for grid in grids.values() for code in report_format.grid_codes(grid)}
     stored_checks = await rows(db, "SELECT * FROM report_checks WHERE report_id = ? ORDER BY rowid", [report_id])
     failed: dict[str, list[str]] = {}
     for check in stored_checks:
