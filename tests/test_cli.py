@@ -22,7 +22,7 @@ def test_version_and_help_everywhere():
     version = subprocess.run(GOVARCHIVE + ["--version"], capture_output=True, text=True)
     assert version.stdout.strip().startswith("govarchive 0.")
     top = subprocess.run(GOVARCHIVE + ["--help"], capture_output=True, text=True).stdout
-    for command in ("crawl", "discover", "check-site", "reports", "reextract", "serve", "export-warc", "demo"):
+    for command in ("crawl", "discover", "check-site", "reports", "reextract", "serve", "export", "export-warc", "demo"):
         assert f"    {command}" in top
         assert subprocess.run(GOVARCHIVE + [command, "--help"], capture_output=True, text=True).returncode == 0
     portal = subprocess.run([sys.executable, "-m", "demo_portal", "--help"], capture_output=True, text=True, timeout=30)
