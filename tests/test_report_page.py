@@ -224,3 +224,29 @@ def test_host_header_is_checked(client):
     refused = client.get("/-/report/1", headers={"Host": "evil.example"})
     assert refused.status_code == 403 and "evil.example" in refused.text
     assert client.get("/", headers={"Host": "localhost:8001"}).status_code == 403  # not this server's port
+
+
+def test_report_found_by_agency_and_year(client, sql, portal):
+    found = client.get("/-/report?agency=衢州市应急管理局&year=2021")
+    assert found.status_code == 302 and found.headers["location"] == f"/-/report/{report_id(sql, portal, QUZHOU_2021)}"
+    assert client.get("/-/report?agency=衢州市应急管理局&year=2020").status_code == 404
+
+
+def test_readme_browsing_urls_work_as_printed_for_demo_db(crawled, tmp_path):
+    """The README's URLs name the database `demo` (the file demo.db) and ids it cannot know: they
+    must answer on an archive of the demo portal served under that name."""
+    import urllib.parse
+    from conftest import ROOT
+
+    demo = tmp_path / "demo.db"
+    with sqlite3.connect(crawled[0]) as src, sqlite3.connect(demo) as dst:
+        src.backup(dst)
+    client = Client(demo)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Browsing: datasette"):readme.index("## WARC export")]
+    urls = re.findall(r"<http://127\.0\.0\.1:8001(/[^>]*)>", section)
+    assert {u.split("?")[0] for u in urls} >= {"/-/report", "/-/search", "/-/dashboard", "/demo/report_summary", "/demo/pages"}
+    for url in urls:
+        path = url.split("#")[0]
+        response = client.get(urllib.parse.quote(path, safe="/?=&-_."), follow_redirects=True)
+        assert response.status_code == 200, url

@@ -12,6 +12,7 @@ from archive.browse import dashboard, hosts, labels, links, page_view, report_vi
 def register_routes():
     return [
         (r"^/-/report/(?P<report_id>\d+)$", report_view.view),
+        (r"^/-/report$", report_view.find),
         (r"^/-/page/(?P<page_id>\d+)$", page_view.view),
         (r"^/-/page/(?P<page_id>\d+)/raw$", page_view.raw),
         (r"^/-/search$", search.view),

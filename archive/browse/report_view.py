@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from datasette.utils.asgi import NotFound
+from datasette.utils.asgi import NotFound, Response
 
 from archive import report_format
 from archive.browse import checks as check_words
@@ -85,6 +85,20 @@ async def context(db, report_id: int) -> dict:
         "completeness": completeness, "warnings": json.loads(report["warnings"] or "[]"),
         "attachments": attachments, "versions": versions, "years": years,
     }
+
+
+async def find(datasette, request):
+    """GET /-/report?agency=…&year=…: the current report of an agency and year (URLs that stay
+    right across archives, where ids differ); several are listed."""
+    db = await archive_db(datasette, request)
+    agency, year = request.args.get("agency", ""), request.args.get("year", "")
+    found = await rows(db, "SELECT id, title, url, check_status FROM current_reports WHERE agency = ? AND year = ? "
+                           "ORDER BY id", [agency, int(year) if year.isdigit() else None])
+    if len(found) == 1:
+        return Response.redirect(datasette.urls.path(f"/-/report/{found[0]['id']}"))
+    if not found:
+        raise NotFound(f"no current report of {agency or '(no agency given)'} for {year or '(no year given)'}")
+    return await page(datasette, request, "govarchive_choose.html", {"agency": agency, "year": year, "found": found})
 
 
 async def view(datasette, request):
