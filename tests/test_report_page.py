@@ -3,15 +3,18 @@ as printed, failed checks, the archived page viewer, search, the dashboard, link
 from __future__ import annotations
 
 import asyncio
+import csv
 import hashlib
 import re
 import sqlite3
+import urllib.parse
 
 import lxml.html
 import pytest
 from datasette.app import Datasette
 
 from archive.serve import metadata_for
+from conftest import ROOT, run_cli
 from demo_portal.seeds import seed_cells
 from expected import EXPECTED_REPORTS
 
@@ -235,9 +238,6 @@ def test_report_found_by_agency_and_year(client, sql, portal):
 def test_readme_browsing_urls_work_as_printed_for_demo_db(crawled, tmp_path):
     """The README's URLs name the database `demo` (the file demo.db) and ids it cannot know: they
     must answer on an archive of the demo portal served under that name."""
-    import urllib.parse
-    from conftest import ROOT
-
     demo = tmp_path / "demo.db"
     with sqlite3.connect(crawled[0]) as src, sqlite3.connect(demo) as dst:
         src.backup(dst)
@@ -250,3 +250,27 @@ def test_readme_browsing_urls_work_as_printed_for_demo_db(crawled, tmp_path):
         path = url.split("#")[0]
         response = client.get(urllib.parse.quote(path, safe="/?=&-_."), follow_redirects=True)
         assert response.status_code == 200, url
+
+
+def test_archive_with_the_extractors_completeness_columns(crawled, tmp_path, portal):
+    """An archive whose reports carry expected_cells, cells_found and check_status = incomplete (the
+    newer extractor's columns): the report page and the export show them."""
+    db = tmp_path / "newer.db"
+    with sqlite3.connect(crawled[0]) as src, sqlite3.connect(db) as dst:
+        src.backup(dst)
+        dst.execute("ALTER TABLE reports ADD COLUMN expected_cells INTEGER")
+        dst.execute("ALTER TABLE reports ADD COLUMN cells_found INTEGER")
+        rid = dst.execute("SELECT r.id FROM reports r JOIN pages p ON p.id = r.page WHERE p.url = ?",
+                          [portal.url(*JIANGBEI_2020)]).fetchone()[0]
+        dst.execute("UPDATE reports SET expected_cells = 198, cells_found = 190, check_status = 'incomplete' WHERE id = ?", [rid])
+        dst.execute("INSERT INTO report_checks (report_id, rule, status, lhs, rhs) VALUES (?, 'narrative', 'failed', 5, 4)", [rid])
+    doc = Client(db).html(f"/-/report/{rid}")
+    assert doc.get_element_by_id("completeness").text_content().strip() == "190 / 198 cells"
+    assert doc.get_element_by_id("check-status").text_content() == "incomplete"
+    rows = [[td.text_content() for td in tr.xpath("td")] for tr in doc.xpath("//table[@id='failed-checks']//tr[td]")]
+    assert rows == [["narrative", "narrative", "5", "4"]]
+    out = tmp_path / "r.csv"
+    run_cli("export", "--db", str(db), "--format", "csv", str(out))
+    with open(out, newline="", encoding="utf-8") as fh:
+        (row,) = [r for r in csv.DictReader(fh) if r["report_id"] == str(rid)]
+    assert (row["check_status"], row["expected_cells"], row["cells_found"]) == ("incomplete", "198", "190")

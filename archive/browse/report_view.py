@@ -43,7 +43,7 @@ def grid_rows(grid: list[list], cells: dict, failed: dict[str, list[str]]) -> li
 async def context(db, report_id: int) -> dict:
     columns = set(await db.table_columns("reports"))
     report = await one(db, "SELECT r.*, p.url, p.final_url, p.fetched_at, p.sha256, p.site, p.title AS page_title "
-                           "FROM reports r JOIN pages p ON p.id = r.page WHERE r.id = ?", [report_id])
+                           "FROM reports r LEFT JOIN pages p ON p.id = r.page WHERE r.id = ?", [report_id])
     if report is None:
         raise NotFound(f"no report {report_id}")
     cells = {f"{c['table_code']}.{c['row_code']}.{c['col_code']}": c for c in await rows(
