@@ -227,15 +227,17 @@ def yanliang() -> DemoSite:
                     guard=("jsl", 3))
 
 
-QZ_2022_PROSE = (
-    ["根据《中华人民共和国政府信息公开条例》规定，由衢州市应急管理局完成本报告，本年度报告中所列数据的统计期限自2022年1月1日起至12月31日止。",
-     "一、总体情况",
-     "2022年，我局围绕安全生产和防灾减灾救灾中心工作，持续推进政务公开标准化规范化，及时公开各类政府信息。"],
-    ["五、存在的主要问题及改进情况",
-     "政策解读形式还不够丰富。下一步，我局将进一步加强业务培训，提升政务公开质量。",
-     "六、其他需要报告的事项",
-     "本年度未收取政府信息公开信息处理费。"],
-)
+def qz_prose(year: int) -> tuple[list[str], list[str]]:
+    """The prose of the demo 衢州 site's synthetic reports."""
+    return (
+        [f"根据《中华人民共和国政府信息公开条例》规定，由衢州市应急管理局完成本报告，本年度报告中所列数据的统计期限自{year}年1月1日起至12月31日止。",
+         "一、总体情况",
+         f"{year}年，我局围绕安全生产和防灾减灾救灾中心工作，持续推进政务公开标准化规范化，及时公开各类政府信息。"],
+        ["五、存在的主要问题及改进情况",
+         "政策解读形式还不够丰富。下一步，我局将进一步加强业务培训，提升政务公开质量。",
+         "六、其他需要报告的事项",
+         "本年度未收取政府信息公开信息处理费。"],
+    )
 
 
 def quzhou() -> DemoSite:
@@ -249,14 +251,19 @@ def quzhou() -> DemoSite:
     # Synthetic (demo data): a second year for the same agency; see demo_portal/seeds/demo-qz-2022.cells.tsv.
     r2022 = Document("/art/2023/1/18/art_1229020318_58560377.html", "衢州市应急管理局2022年政府信息公开工作年度报告", "2023-01-18",
                      "<!-- demo data: synthetic 2022 report -->\n"
-                     + report_body("demo-qz-2022", "2021", style="word", prose=QZ_2022_PROSE),
+                     + report_body("demo-qz-2022", "2021", style="word", prose=qz_prose(2022)),
                      is_report=True, agency=name, year=2022)
+    # Synthetic too, and its own sums fail (one number changed): a report whose checks fail, as data.
+    r2021 = Document("/art/2022/1/20/art_1229020318_58230045.html", "衢州市应急管理局2021年政府信息公开工作年度报告", "2022-01-20",
+                     "<!-- demo data: synthetic 2021 report whose own sums do not add up -->\n"
+                     + report_body("demo-qz-2021", "2021", style="plain", prose=qz_prose(2021)),
+                     is_report=True, agency=name, year=2021)
     notice = Document("/art/2024/1/5/art_1229020318_58861002.html", "关于做好2023年度政府信息公开工作年度报告编制发布工作的通知",
                       "2024-01-05", _notice("关于做好2023年度政府信息公开工作年度报告编制发布工作的通知", "衢州市人民政府办公室"))
     forms = Document("/art/2022/12/20/art_1229020318_58490011.html", "衢州市应急管理局2022年度政府信息公开统计报表", "2022-12-20",
                      _notice("2022年度政府信息公开统计报表", name))
     filler = _filler(16, "衢州市应急管理局", name, 2023, art)
-    docs = [r2023, notice] + filler[:8] + [forms, r2022] + filler[8:]
+    docs = [r2023, notice] + filler[:8] + [forms, r2022] + filler[8:12] + [r2021] + filler[12:]
     return DemoSite("quzhou", name, "衢州市应急管理局", "政府信息公开年度报告", col, docs, per_page=6,
                     cms=Hanweb("1229020318", unit_id="7345812", proxy="/module/jpage/dataproxy.jsp", record="time"),
                     attachments={r2023.path: [Attachment("/module/download/downfile.jsp/2023ndbg.pdf",

@@ -1,4 +1,4 @@
-"""The `govarchive` command: crawl, discover, check-site, reports, reextract, serve, export-warc, demo.
+"""The `govarchive` command: crawl, discover, check-site, reports, reextract, serve, export, export-warc, demo.
 
 Exit codes (every command):
   0  done (a crawl: complete, nothing failed for good)
@@ -176,6 +176,23 @@ def cmd_export_warc(args) -> int:
     return EXIT_OK
 
 
+def cmd_export(args) -> int:
+    from archive.db import check_archive, open_archive
+    from archive.export import dictionary_path, export
+
+    check_archive(args.db, write=False, must_exist=True)
+    check_output(args.out, protect=args.db, force=args.force)
+    if args.format == "csv":
+        check_output(dictionary_path(args.out), protect=args.db, force=args.force)
+    db = open_archive(args.db, readonly=True)
+    try:
+        n, files = export(db, args.db, args.format, args.out, args.force)
+    finally:
+        db.close()
+    print(f"wrote {n} reports to {' and '.join(files)}")
+    return EXIT_OK
+
+
 def cmd_discover(args) -> int:
     from archive.output import check_output, output_file
     from govarchive import discovered
@@ -255,6 +272,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", required=True)
     p.add_argument("--port", type=int, default=8001)
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("export", help="one row per current report, one column per cell code: csv, parquet or xlsx")
+    p.add_argument("--db", required=True)
+    p.add_argument("--format", required=True, choices=("csv", "parquet", "xlsx"))
+    p.add_argument("--force", action="store_true", help="replace OUT if it exists (never the archive itself)")
+    p.add_argument("out", metavar="OUT", help="the file to write (csv: also OUT's stem + .dictionary.csv)")
+    p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("export-warc", help="write every stored version as WARC request/response records")
     p.add_argument("--db", required=True)

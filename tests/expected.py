@@ -24,9 +24,10 @@ EXPECTED_PAGES = {
     },
     "quzhou": {  # older 大汉: the proxy on /module/jpage/dataproxy.jsp
         "/col/col1229020318/index.html",
-        "/module/jpage/dataproxy.jsp?startrecord=7&endrecord=20&perpage=6",
+        "/module/jpage/dataproxy.jsp?startrecord=7&endrecord=21&perpage=6",
         "/art/2024/1/22/art_1229020318_58876121.html",  # 2023 report
         "/art/2023/1/18/art_1229020318_58560377.html",  # 2022 report (proxy only)
+        "/art/2022/1/20/art_1229020318_58230045.html",  # 2021 report (proxy only; its own sums fail)
         "/art/2024/1/5/art_1229020318_58861002.html",  # 关于做好2023年度…的通知
     },
     "ningxia": {  # TRS, GBK declared gb2312; createPageHTML paging ending on a stub page
@@ -45,7 +46,7 @@ DETAIL_PAGES = {
     ("huancui", "/zwgk/ndbg/202006/t20200601_2301122.html"),
     ("yanliang", "/xxgk/gzbg/5fe1a2b3.html"), ("yanliang", "/xxgk/gzbg/5fd0c4e1.html"),
     ("quzhou", "/art/2024/1/22/art_1229020318_58876121.html"), ("quzhou", "/art/2023/1/18/art_1229020318_58560377.html"),
-    ("quzhou", "/art/2024/1/5/art_1229020318_58861002.html"),
+    ("quzhou", "/art/2024/1/5/art_1229020318_58861002.html"), ("quzhou", "/art/2022/1/20/art_1229020318_58230045.html"),
     ("ningxia", "/xxgk/zfxxgknb/202101/t20210126_2575380.html"), ("ningxia", "/xxgk/zfxxgknb/202001/t20200120_1950321.html"),
     ("ningxia", "/xxgk/zfxxgknb/202101/t20210111_2560021.html"),
 }
@@ -55,6 +56,7 @@ EXPECTED_REPORTS = {
     ("yanliang", "/xxgk/gzbg/5fe1a2b3.html"): ("阎良区应急管理局", 2020),
     ("quzhou", "/art/2024/1/22/art_1229020318_58876121.html"): ("衢州市应急管理局", 2023),
     ("quzhou", "/art/2023/1/18/art_1229020318_58560377.html"): ("衢州市应急管理局", 2022),
+    ("quzhou", "/art/2022/1/20/art_1229020318_58230045.html"): ("衢州市应急管理局", 2021),  # synthetic, checks fail
     ("ningxia", "/xxgk/zfxxgknb/202101/t20210126_2575380.html"): ("宁夏回族自治区应急管理厅", 2020),
     ("ningxia", "/xxgk/zfxxgknb/202001/t20200120_1950321.html"): ("宁夏回族自治区应急管理厅", 2019),
 }

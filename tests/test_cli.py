@@ -22,7 +22,7 @@ def test_version_and_help_everywhere():
     version = subprocess.run(GOVARCHIVE + ["--version"], capture_output=True, text=True)
     assert version.stdout.strip().startswith("govarchive 0.")
     top = subprocess.run(GOVARCHIVE + ["--help"], capture_output=True, text=True).stdout
-    for command in ("crawl", "discover", "check-site", "reports", "reextract", "serve", "export-warc", "demo"):
+    for command in ("crawl", "discover", "check-site", "reports", "reextract", "serve", "export", "export-warc", "demo"):
         assert f"    {command}" in top
         assert subprocess.run(GOVARCHIVE + [command, "--help"], capture_output=True, text=True).returncode == 0
     portal = subprocess.run([sys.executable, "-m", "demo_portal", "--help"], capture_output=True, text=True, timeout=30)
@@ -43,9 +43,9 @@ def test_crawl_one_site_of_the_file(portal, sites_file, tmp_path):
 def test_reports_lists_the_archive(crawled):
     db, _, _ = crawled
     out = run_cli("reports", "--db", str(db)).stdout.splitlines()
-    assert out[-1] == "7 reports"
+    assert out[-1] == "8 reports"
     quzhou = [line for line in out if line.startswith("衢州市应急管理局")]
-    assert [line.split()[1] for line in quzhou] == ["2022", "2023"]
+    assert [line.split()[1] for line in quzhou] == ["2021", "2022", "2023"]
     assert all("layout 2021" in line and " cells " in line for line in quzhou)
     only = run_cli("reports", "--db", str(db), "--year", "2019").stdout.splitlines()
     assert only[-1] == "1 reports" and only[0].startswith("宁夏回族自治区应急管理厅")

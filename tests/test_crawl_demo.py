@@ -113,7 +113,7 @@ def test_summary_names_sites_pages_and_reports(crawled):
     out = result.stdout
     assert f"sites: 5, pages fetched: {sum(map(len, EXPECTED_PAGES.values()))}" in out
     assert f"report pages found: {len(EXPECTED_REPORTS)}" in out
-    assert "  衢州市应急管理局 2022 (layout 2021), 2023 (layout 2021)\n" in out
+    assert "  衢州市应急管理局 2021 (layout 2021), 2022 (layout 2021), 2023 (layout 2021)\n" in out
 
 
 def test_second_crawl_adds_no_rows(portal, sites_file, crawled, tmp_path):
