@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 
 CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
 
-setup: $(STAMP) /usr/bin/chromium $(CJK_FONT)
+setup: $(STAMP) /usr/bin/chromium $(CJK_FONT) /usr/bin/redis-server
 
 # Re-installs only when pyproject.toml changes; a second run reuses the venv.
 $(STAMP): pyproject.toml
@@ -23,6 +23,11 @@ $(STAMP): pyproject.toml
 /usr/bin/chromium:
 	DEBIAN_FRONTEND=noninteractive apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium
+
+# Debian's Redis: the shared frontier of a distributed crawl; the tests start their own on a free port.
+/usr/bin/redis-server:
+	DEBIAN_FRONTEND=noninteractive apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server
 
 # A Chinese font, so that the browser tests' screenshots show text rather than boxes.
 $(CJK_FONT):

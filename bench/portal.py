@@ -1,7 +1,9 @@
-"""A demo portal scaled up for benchmarks: one generic site, N report pages under paged listings.
+"""A demo portal scaled up for benchmarks: generic sites, N report pages under paged listings.
 
-`python -m bench.portal --pages 5000 --port 0` prints its start URL and serves until killed. The
-report pages are the demo sites' real report pages (tables and all), each under its own URL and title.
+`python -m bench.portal --pages 5000 --port 0 [--sites K]` prints the start URL of each of its K
+sites (one port each, N pages shared out among them; default 1) and the number of resources, then
+serves until killed. The report pages are the demo sites' real report pages (tables and all), each
+under its own URL and title.
 """
 from __future__ import annotations
 
@@ -38,9 +40,18 @@ def build(n_pages: int) -> dict[str, bytes]:
     return out
 
 
-def serve(n_pages: int, port: int) -> None:
-    site = build(n_pages)
+def serve(n_pages: int, port: int, sites: int = 1) -> None:
+    import threading
 
+    servers = [_server(build(n_pages // sites + (i < n_pages % sites)), port + i if port else 0) for i in range(sites)]
+    for httpd, _ in servers[1:]:
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    urls = [f"http://127.0.0.1:{httpd.server_address[1]}/list/index.html" for httpd, _ in servers]
+    print(*urls, sum(n for _, n in servers), flush=True)
+    servers[0][0].serve_forever()
+
+
+def _server(site: dict[str, bytes], port: int):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
@@ -59,14 +70,14 @@ def serve(n_pages: int, port: int) -> None:
 
     httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
     httpd.daemon_threads = True
-    print(f"http://127.0.0.1:{httpd.server_address[1]}/list/index.html {len(site)}", flush=True)
-    httpd.serve_forever()
+    return httpd, len(site)
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--pages", type=int, default=5000)
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--sites", type=int, default=1)
     args = parser.parse_args()
-    serve(args.pages, args.port)
+    serve(args.pages, args.port, args.sites)
     sys.exit(0)

@@ -65,7 +65,8 @@ class ArchivePipeline:
         self.took_lock = lock_archive(self.path)
         self.db = open_archive(self.path)
         names = [s.name for s in getattr(self.crawler.spider, "sites", [])]
-        self.crawl_id = start_crawl(self.db, names)
+        # ARCHIVE_CRAWL_ID: the distributed ingest, restarted mid-crawl, goes on with its crawl's row.
+        self.crawl_id = self.crawler.settings.getint("ARCHIVE_CRAWL_ID") or start_crawl(self.db, names)
         self.stats.set_value("govarchive/crawl_id", self.crawl_id)
         if self.workers and self.extract:
             # spawn: the crawler process runs threads (Twisted, Playwright) that fork would copy badly.

@@ -1,4 +1,4 @@
-"""The `govarchive` command: crawl, discover, check-site, reports, reextract, serve, export, export-warc, demo.
+"""The `govarchive` command: crawl, ingest, discover, check-site, reports, reextract, serve, export, export-warc, demo.
 
 Exit codes (every command):
   0  done (a crawl: complete, nothing failed for good)
@@ -74,10 +74,8 @@ def _check_jobdir(path: str) -> None:
 
 
 def cmd_crawl(args) -> int:
-    from archive.db import check_archive, open_archive
-    from archive.failures import run_failures
+    from archive.db import check_archive
     from archive.lock import lock_archive, unlock_archive
-    from archive.store import sites_without_pages
     from crawler.sites import load_sites
     from govarchive.crawl import run_crawl
 
@@ -89,6 +87,10 @@ def cmd_crawl(args) -> int:
             raise UsageError(f"--site {args.site!r}: not in {args.sites} (its sites: {', '.join(s.name for s in sites)})")
         sites = chosen
     overrides = {**_logging(args), "PROGRESS": True, **_settings_pairs(args.set)}
+    if args.redis:
+        return _crawl_distributed(args, sites, overrides)
+    if args.warc_dir:
+        raise UsageError("--warc-dir: only with --redis (a distributed crawler)")
     check_archive(args.db, write=True, must_exist=False)
     if args.jobdir:
         _check_jobdir(args.jobdir)
@@ -101,24 +103,120 @@ def cmd_crawl(args) -> int:
     if run.crawl_id is None:
         print(f"govarchive: the crawl of {args.db} did not start (finish reason: {run.finish_reason})", file=sys.stderr)
         return EXIT_INTERRUPTED if run.finish_reason == "shutdown" else EXIT_NOTHING
-    db = open_archive(args.db, readonly=True)
+    return _outcome(args.db, run.crawl_id, run.finish_reason, [s.name for s in sites])
+
+
+def _outcome(db_path: str, crawl_id: int, finish_reason: str | None, site_names: list[str]) -> int:
+    """Print a finished run's summary; its exit code, judged on what the archive holds."""
+    from archive.db import open_archive
+    from archive.failures import run_failures
+    from archive.store import sites_without_pages
+
+    db = open_archive(db_path, readonly=True)
     try:
-        print(db.execute("SELECT summary FROM crawls WHERE id = ?", [run.crawl_id]).fetchone()[0])
-        if run.finish_reason != "finished":
-            print(f"govarchive: crawl {run.crawl_id} interrupted ({run.finish_reason}); run the same command again "
+        print(db.execute("SELECT summary FROM crawls WHERE id = ?", [crawl_id]).fetchone()[0])
+        if finish_reason != "finished":
+            print(f"govarchive: crawl {crawl_id} interrupted ({finish_reason}); run the same command again "
                   "to go on", file=sys.stderr)
             return EXIT_INTERRUPTED
-        empty = sites_without_pages(db, [s.name for s in sites])
+        empty = sites_without_pages(db, site_names)
         if empty:
             print(f"govarchive: nothing archived for: {', '.join(empty)}", file=sys.stderr)
             return EXIT_NOTHING
-        failures = run_failures(db, run.crawl_id)
+        failures = run_failures(db, crawl_id)
         if failures:
             print(f"govarchive: {len(failures)} requests failed for good (see fetch_errors)", file=sys.stderr)
             return EXIT_FAILURES
     finally:
         db.close()
     return EXIT_OK
+
+
+def _redis(url: str):
+    """A connected Redis client for `url`, or UsageError naming it."""
+    import redis
+
+    try:
+        server = redis.Redis.from_url(url, socket_connect_timeout=5)
+        server.ping()
+    except (ValueError, redis.RedisError) as exc:
+        raise UsageError(f"--redis {url}: cannot reach Redis ({exc})") from None
+    return server
+
+
+def _crawl_keys(crawl: str):
+    from crawler.frontier import CrawlKeys
+
+    try:
+        return CrawlKeys(crawl)
+    except ValueError as exc:
+        raise UsageError(f"--crawl: {exc}") from None
+
+
+def _crawl_distributed(args, sites, overrides: dict) -> int:
+    from govarchive.crawl import run_distributed
+
+    if args.db:
+        raise UsageError("--db and --redis: a distributed crawler has no archive (`govarchive ingest --db` writes it)")
+    if not args.warc_dir:
+        raise UsageError("--redis needs --warc-dir DIR (where this crawler writes its WARC files)")
+    if args.jobdir:
+        raise UsageError("--jobdir and --redis: the frontier of a distributed crawl is in Redis")
+    _crawl_keys(args.crawl)
+    warc_dir = os.path.abspath(args.warc_dir)
+    if os.path.exists(warc_dir) and not os.path.isdir(warc_dir):
+        raise UsageError(f"--warc-dir {args.warc_dir}: exists and is not a directory")
+    parent = warc_dir if os.path.isdir(warc_dir) else os.path.dirname(warc_dir)
+    if not os.path.isdir(parent) or not os.access(parent, os.W_OK):
+        raise UsageError(f"--warc-dir {args.warc_dir}: cannot be created or written")
+    _redis(args.redis)
+    os.makedirs(warc_dir, exist_ok=True)
+    run = run_distributed(sites, args.redis, args.crawl, warc_dir, overrides)
+    print(f"crawler: {run.fetched} responses in {len(run.warc_files)} WARC files in {warc_dir}"
+          + ("; seeded the crawl" if run.seeded else "")
+          + ("; the frontier ran dry: crawl finished" if run.finished_crawl else ""))
+    if run.finish_reason != "finished":
+        print(f"govarchive: crawler interrupted ({run.finish_reason}); its requests went back to the frontier",
+              file=sys.stderr)
+        return EXIT_INTERRUPTED
+    return EXIT_OK
+
+
+def cmd_ingest(args) -> int:
+    import json
+
+    from archive.db import check_archive, open_archive
+    from archive.ingest import crawl_exists
+    from archive.lock import lock_archive, unlock_archive
+    from govarchive.ingest import run_ingest
+
+    keys = _crawl_keys(args.crawl)
+    check_archive(args.db, write=True, must_exist=False)
+    server = _redis(args.redis)
+    ready = server.get(keys.view_key("ready"))
+    crawl_id = int(ready) if ready is not None else None
+    if crawl_id is not None:  # an ingest of this crawl stopped before it finished: go on with its row
+        owned = os.path.exists(args.db) and os.path.getsize(args.db) > 0
+        if owned:
+            db = open_archive(args.db, readonly=True)
+            owned = crawl_exists(db, crawl_id)
+            db.close()
+        if not owned:
+            raise UsageError(f"--crawl {args.crawl}: this crawl on {args.redis} was opened by another archive "
+                             f"(its crawls row {crawl_id} is not in {args.db})")
+    lock_archive(args.db)
+    try:
+        crawl_id, reason = run_ingest(args.redis, args.db, args.crawl, until_idle=args.until_idle, idle=args.idle,
+                                      crawl_id=crawl_id, overrides={**_logging(args), **_settings_pairs(args.set)})
+    finally:
+        unlock_archive(args.db)
+    if crawl_id is None:
+        print(f"govarchive: the ingest into {args.db} did not start (finish reason: {reason})", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    db = open_archive(args.db, readonly=True)
+    sites = json.loads(db.execute("SELECT sites FROM crawls WHERE id = ?", [crawl_id]).fetchone()[0] or "[]")
+    db.close()
+    return _outcome(args.db, crawl_id, reason, sites)
 
 
 def cmd_reports(args) -> int:
@@ -239,15 +337,31 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("-v", "--verbose", action="count", default=0, help="Scrapy's log at INFO (-vv: DEBUG)")
         p.add_argument("--log", metavar="FILE", help="append Scrapy's log to FILE instead of the terminal")
 
-    p = sub.add_parser("crawl", help="crawl the sites of a sites file into the archive")
+    p = sub.add_parser("crawl", help="crawl the sites of a sites file into the archive (or, with --redis, "
+                                      "as one of many crawlers of a distributed crawl)")
     p.add_argument("--sites", required=True, help="sites file (TOML)")
-    p.add_argument("--db", required=True, help="archive (SQLite file; created if absent)")
+    where = p.add_mutually_exclusive_group(required=True)
+    where.add_argument("--db", help="archive (SQLite file; created if absent)")
+    where.add_argument("--redis", metavar="URL", help="redis://HOST:PORT/DB: the shared frontier of a distributed crawl")
+    p.add_argument("--warc-dir", metavar="DIR", help="with --redis: where this crawler writes its WARC files")
+    p.add_argument("--crawl", default="default", metavar="ID", help="with --redis: the crawl's id (default: default)")
     p.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE", help="Scrapy setting")
     p.add_argument("--jobdir", help="spill the pending-request queue to this directory (very large crawls); "
                                     "what is left to fetch is always decided by the archive")
     p.add_argument("--site", metavar="NAME", help="crawl only this site of the sites file")
     logged(p)
     p.set_defaults(func=cmd_crawl)
+
+    p = sub.add_parser("ingest", help="store what the crawlers of a distributed crawl fetched into the archive")
+    p.add_argument("--redis", required=True, metavar="URL", help="redis://HOST:PORT/DB of the crawl's frontier")
+    p.add_argument("--db", required=True, help="archive (SQLite file; created if absent)")
+    p.add_argument("--crawl", default="default", metavar="ID", help="the crawl's id (default: default)")
+    p.add_argument("--until-idle", action="store_true",
+                   help="also stop when no record came and no crawler was alive for --idle seconds")
+    p.add_argument("--idle", type=_positive, default=60, metavar="SECONDS", help="for --until-idle (default 60)")
+    p.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE", help="Scrapy setting")
+    logged(p)
+    p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("reports", help="list the reports in an archive: agency, year, layout, cells, status")
     p.add_argument("--db", required=True)

@@ -103,3 +103,30 @@ def run_discover(url: str, depth: int | None = None, budget: int | None = None, 
                 explore=True, explore_budget=budget)
     found, _ = _run_discovering(site, {**({"EXPLORE_DEPTH": depth} if depth is not None else {}), **(overrides or {})})
     return found
+
+
+@dataclass
+class DistributedRun:
+    finish_reason: str | None
+    warc_files: list
+    fetched: int  # responses written to WARC files
+    finished_crawl: bool  # this crawler was the last to stop on the drained frontier
+    seeded: bool
+
+
+def run_distributed(sites, redis_url: str, crawl: str, warc_dir: str, overrides: dict | None = None) -> DistributedRun:
+    """One crawler of crawl `crawl` on the frontier at `redis_url` (crawler.distributed)."""
+    from scrapy.crawler import CrawlerProcess
+
+    from crawler.distributed import DistributedReportsSpider, settings_for
+
+    base = project_settings(overrides)
+    settings = project_settings({**settings_for(redis_url, crawl, warc_dir, base.getdict("DOWNLOADER_MIDDLEWARES")),
+                                 **(overrides or {})})
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(DistributedReportsSpider)
+    process.crawl(crawler, sites=sites)
+    process.start()
+    spider = crawler.spider
+    return DistributedRun(crawler.stats.get_value("finish_reason"), spider.index.warcs.files(), spider.index.written,
+                          getattr(spider, "finished_crawl", False), spider.seeded_here)

@@ -129,34 +129,45 @@ class ReportsSpider(scrapy.Spider):
             self._archive.close()
 
     async def start(self):
-        db = self.archive()
-        if db is not None:  # what earlier runs could not get, first
-            for failure in open_failures(db, list(self.sites_by_name)):
-                site = self.sites_by_name[failure.site]
-                role = failure.role if failure.role in ("listing", "proxy", "detail", "attachment", "hub") else "detail"
-                kwargs = {}
-                if failure.method != "GET":
-                    kwargs = dict(method=failure.method, body=failure.request_body,
-                                  headers={**hanweb.HEADERS, "Referer": failure.referer or failure.url})
-                for request in self._request(site, failure.url, role, column=failure.url, priority=10,
-                                             meta={"source_page": failure.referer}, **kwargs):
-                    yield request
+        for failure in self._open_failures():  # what earlier runs could not get, first
+            site = self.sites_by_name[failure.site]
+            role = failure.role if failure.role in ("listing", "proxy", "detail", "attachment", "hub") else "detail"
+            kwargs = {}
+            if failure.method != "GET":
+                kwargs = dict(method=failure.method, body=failure.request_body,
+                              headers={**hanweb.HEADERS, "Referer": failure.referer or failure.url})
+            for request in self._request(site, failure.url, role, column=failure.url, priority=10,
+                                         meta={"source_page": failure.referer}, **kwargs):
+                yield request
         for site in self.sites:
             if site.explore:
-                for request in self._explore_start(site, db):
+                for request in self._explore_start(site):
                     yield request
                 continue
             for url in site.start_urls:
                 for request in self._request(site, url, "listing", column=url):
                     yield request
 
-    def _explore_start(self, site: Site, db):
+    # What the archive holds that decides the start (crawler.distributed reads the same from Redis).
+    def _open_failures(self) -> list:
+        db = self.archive()
+        return open_failures(db, list(self.sites_by_name)) if db is not None else []
+
+    def _known_columns(self, site: Site) -> list:
+        db = self.archive()
+        return known_columns(db, site.name) if db is not None else []
+
+    def _explored_lately(self, site: Site, url: str) -> bool:
+        db = self.archive()
+        return db is not None and explored_within(db, site.name, url, self.explore_interval)
+
+    def _explore_start(self, site: Site):
         """The columns the site map knows, then the start URLs as hubs unless explored lately."""
-        for column in (known_columns(db, site.name) if db is not None else ()):
+        for column in self._known_columns(site):
             yield from self._request(site, column.url, "listing", column=column.url, render=column.cms == "rendered",
                                      meta={"agency": column.agency})
         for url in site.start_urls:
-            if db is not None and explored_within(db, site.name, url, self.explore_interval):
+            if self._explored_lately(site, url):
                 self.crawler.stats.inc_value(f"govarchive/hubs_fresh/{site.name}")
                 continue
             yield from self._request(site, url, "hub", meta={"explore_depth": 0})
