@@ -16,13 +16,17 @@ class Cell:
     col: str
     value: Optional[Number]  # None = blank as printed ("", "/", "-", "—", "无"); never 0 for a blank
     raw: str  # the text as printed, whitespace trimmed
+    confidence: Optional[float] = None  # OCR only: how sure the reading is (0–1)
 
     @property
     def code(self) -> str:
         return f"{self.table}.{self.row}.{self.col}"
 
     def as_json(self) -> dict:
-        return asdict(self)
+        d = asdict(self)
+        if self.confidence is None:
+            del d["confidence"]
+        return d
 
 
 @dataclass(frozen=True)

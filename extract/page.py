@@ -31,6 +31,7 @@ class Extraction:
     checks: list[Check] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     extractor_version: str = EXTRACTOR_VERSION
+    source_kind: str = "html"  # html | text | pdf | docx | doc | wps | ofd | image | scan
 
     def as_json(self, source: str) -> dict:
         """The `python -m extract` contract of reference/report-schema.md."""
@@ -44,6 +45,7 @@ class Extraction:
             "cells": [c.as_json() for c in self.cells],
             "checks": [c.as_json() for c in self.checks],
             "warnings": self.warnings,
+            "source_kind": self.source_kind,
         }
 
 
@@ -75,25 +77,36 @@ def extract_page(body: bytes, content_type: str | None = None) -> Extraction:
         doc = root = None
         page_text = simple_text = to_simplified(decoded.replace("\r\n", "\n"))
         title = None
+    return extract_read(doc, root, page_text, simple_text, title, encoding=encoding,
+                        html=decoded if is_html else None, source_kind="html" if is_html else "text")
+
+
+def extract_read(doc, root, page_text: str, simple_text: str, title: str | None, *, encoding: str, html: str | None,
+                 source_kind: str, table_text: str | None = None, read_tables=extract_tables) -> Extraction:
+    """Metadata, identity and, for a report, tables and checks of a page or document already read
+    into a tree (`root`, None for plain text) and text. Documents (PDF, Word, scans) come here from
+    extract.document with their own tree, the text their tables' text fallback reads (`table_text`)
+    and, for OCR, a table reader that keeps each cell's confidence."""
     meta = metadata.parse_metadata(page_text)
     if title is None:
         title = report.title_from_text(simple_text)
     simple_title = to_simplified(title, threshold=1) if title else None
     result = Extraction(
         encoding=encoding,
-        is_html=is_html,
-        html=decoded if is_html else None,
+        is_html=html is not None,
+        html=html,
         text=simple_text,
         title=simple_title,
         metadata=meta,
         is_report=report.is_report(simple_title, simple_text),
+        source_kind=source_kind,
     )
     if not result.is_report:
         return result
     hints = tuple(h for h in (html_text.meta_content(doc, n) for n in ("ContentSource", "SiteName")) if h) if doc is not None else ()
     result.agency = report.agency_of(simple_title, simple_text, tuple(to_simplified(h, threshold=1) for h in hints))
     result.year = report.year_of(simple_title, simple_text)
-    tables = extract_tables(root, simple_text)
+    tables = read_tables(root, table_text or simple_text)
     result.layout = tables.layout
     result.cells = tables.cells
     result.warnings = list(tables.warnings)

@@ -82,7 +82,9 @@ def test_python_m_extract_contract():
                          capture_output=True, text=True, check=True).stdout.splitlines()
     assert len(out) == 2
     first, second = (json.loads(line) for line in out)
-    assert list(first) == ["source", "title", "agency", "year", "layout", "metadata", "cells", "checks", "warnings"]
+    assert list(first) == ["source", "title", "agency", "year", "layout", "metadata", "cells", "checks", "warnings",
+                           "source_kind"]
+    assert first["source_kind"] == "text"
     assert first["source"] == str(seed_path("000"))
     assert (first["agency"], first["year"], first["metadata"]["index_no"]) == ("宁波市江北区应急管理局", 2020,
                                                                                 "768511246/2021-00409")

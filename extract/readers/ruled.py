@@ -235,7 +235,16 @@ def lines(items: list[Item]) -> list[tuple[float, str]]:
             out[-1][1].append(item)
         else:
             out.append((item.cy, [item]))
-    return [(y, "".join(i.text for i in sorted(its, key=lambda i: i.x0))) for y, its in out]
+    return [(y, _joined(sorted(its, key=lambda i: i.x0))) for y, its in out]
+
+
+def _joined(items: list[Item]) -> str:
+    """Pieces of one line: a visible gap (over 0.4 of the text height) is printed space, kept."""
+    text = items[0].text
+    for prev, item in zip(items, items[1:]):
+        gap = item.x0 - prev.x1
+        text += (" " if gap > 0.4 * max(1.0, item.y1 - item.y0) else "") + item.text
+    return text
 
 
 def page_blocks(tables: list[Table], items: list[Item]) -> list:

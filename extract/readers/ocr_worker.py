@@ -1,0 +1,66 @@
+"""The OCR worker: `python -m extract.readers.ocr_worker`, started by extract.readers.ocr.
+
+Reads requests from stdin — two little-endian uint32 (height, width), then height × width bytes of
+a greyscale image — and answers each on stdout with a uint32 length and a JSON list of
+[corners, text, score] (or {"error": …}). The models load once, on the first request.
+"""
+from __future__ import annotations
+
+import json
+import struct
+import sys
+
+
+def _engine(threads: int):
+    from rapidocr import RapidOCR
+
+    return RapidOCR(params={
+        "Global.log_level": "error",
+        "Global.text_score": 0.0,  # every line with its score: the caller decides what to trust
+        "EngineConfig.onnxruntime.intra_op_num_threads": threads,
+        "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+    })
+
+
+def _read(stream, n: int) -> bytes:
+    data = b""
+    while len(data) < n:
+        chunk = stream.read(n - len(data))
+        if not chunk:
+            raise EOFError
+        data += chunk
+    return data
+
+
+def main() -> int:
+    import numpy as np
+
+    threads = int(sys.argv[1]) if len(sys.argv) > 1 else 1
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    engine = None
+    while True:
+        try:
+            h, w = struct.unpack("<II", _read(stdin, 8))
+            gray = np.frombuffer(_read(stdin, h * w), np.uint8).reshape(h, w)
+        except EOFError:
+            return 0
+        try:
+            if engine is None:
+                engine = _engine(threads)
+            out = engine(np.ascontiguousarray(np.dstack([gray] * 3)))
+            boxes = [] if out.boxes is None else [
+                [np.asarray(b, dtype=float).round(1).tolist(), str(t), float(s)]
+                for b, t, s in zip(out.boxes, out.txts, out.scores)]
+            answer = json.dumps(boxes, ensure_ascii=False)
+        except ImportError as exc:
+            answer = json.dumps({"error": f"OCR is not installed ({exc}): pip install rapidocr onnxruntime",
+                                 "unavailable": True})
+        except Exception as exc:  # noqa: BLE001 — the page fails, the worker lives on
+            answer = json.dumps({"error": f"{type(exc).__name__}: {str(exc)[:200]}"})
+        data = answer.encode("utf-8")
+        stdout.write(struct.pack("<I", len(data)) + data)
+        stdout.flush()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
