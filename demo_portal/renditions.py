@@ -41,8 +41,18 @@ def cache_dir() -> Path:
     return Path(os.environ.get("GOVARCHIVE_DEMO_CACHE") or Path.home() / ".cache" / "govarchive-demo")
 
 
+def _tools() -> bytes:
+    """The tools that make the files, so that an upgrade makes them anew."""
+    import shutil
+    from importlib.metadata import version
+
+    exe = shutil.which("soffice") or ""
+    stamp = f"{os.path.realpath(exe)}:{os.stat(exe).st_mtime_ns}" if exe else "no-soffice"
+    return f"{stamp} pypdfium2 {version('pypdfium2')}".encode()
+
+
 def _cached(key_parts: list[bytes], suffix: str, make) -> bytes:
-    key = hashlib.sha256(b"\0".join(key_parts)).hexdigest()[:32]
+    key = hashlib.sha256(b"\0".join(key_parts + [_tools()])).hexdigest()[:32]
     path = cache_dir() / f"{key}.{suffix}"
     if path.exists():
         return path.read_bytes()

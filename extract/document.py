@@ -32,7 +32,7 @@ DOCUMENT_KINDS = ("pdf", "docx", "doc", "wps", "ofd", "image")
 
 
 def sniff(body: bytes, content_type: str | None = None, filename: str | None = None) -> str:
-    """pdf | docx | ofd | doc | wps | image | zip (neither DOCX nor OFD) | binary | page (HTML or text)."""
+    """pdf | docx | ofd | doc | wps | image | zip (neither DOCX nor OFD) | damaged-zip | binary | page (HTML, text)."""
     head = body[:1024]
     if b"%PDF-" in head:
         return "pdf"
@@ -40,7 +40,7 @@ def sniff(body: bytes, content_type: str | None = None, filename: str | None = N
         try:
             names = set(zipfile.ZipFile(io.BytesIO(body)).namelist())
         except (zipfile.BadZipFile, ValueError):
-            return "zip"
+            return "damaged-zip"
         if "word/document.xml" in names:
             return "docx"
         if "OFD.xml" in names or any(n.lower() == "ofd.xml" for n in names):
@@ -72,7 +72,9 @@ def extract_document(body: bytes, content_type: str | None = None, filename: str
     if fmt == "page":
         return extract_page(body, content_type)
     if fmt == "zip":
-        return _unreadable("zip", "a ZIP archive that is neither a Word (DOCX) nor an OFD document")
+        return _unreadable("binary", "a ZIP archive that is neither a Word (DOCX) nor an OFD document")
+    if fmt == "damaged-zip":
+        return _unreadable("binary", "a damaged ZIP archive (a DOCX or OFD file cut short?): nothing read")
     if fmt == "binary":
         return _unreadable("binary", "binary data in no format this extractor reads "
                                      "(PDF, DOCX, DOC, WPS, OFD, PNG, JPEG, HTML, text)")
@@ -154,7 +156,7 @@ def ocr_tables(root, text: str) -> TablesResult:
         original, conf = read[tag]
         if conf < CONFIDENCE:
             what = f"read {original!r}" if original else "ink but no text read"
-            warnings.append(f"{cell.code}: OCR {what} with confidence {conf:.2f} < {CONFIDENCE}; cell left out")
+            warnings.append(f"{cell.code}: OCR {what} with confidence {conf:.3f} < {CONFIDENCE}; cell left out")
             continue
         value = None if kind(original) == "blank" else cell.value
         cells.append(Cell(cell.table, cell.row, cell.col, value, original, round(conf, 3)))

@@ -21,6 +21,7 @@ import signal
 import struct
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -77,13 +78,21 @@ def ocr_pages(images: list[np.ndarray], numbers: list[int]) -> OcrResult:
 
 
 # ------------------------------------------------------------------------------------ one page
+_MAX_HEIGHT = 1800  # px: A4 at ~150 dpi; finer scans are scaled down first (10.5 pt text stays ~22 px high)
+
+
 def _page(gray: np.ndarray, n: int) -> list:
+    import cv2
+
+    if gray.shape[0] > _MAX_HEIGHT:
+        scale = _MAX_HEIGHT / gray.shape[0]
+        gray = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     gray = deskew(gray)
     items = [Item(float(b[:, 0].min()), float(b[:, 1].min()), float(b[:, 0].max()), float(b[:, 1].max()), text, score)
              for b, text, score in recognise(gray)]
     heights = sorted(i.y1 - i.y0 for i in items)
     text_height = heights[len(heights) // 2] if heights else gray.shape[0] / 60
-    horizontal, vertical, tol = rulings(gray, text_height)
+    horizontal, vertical, tol = rulings(gray, text_height, items)
     blocks = page_blocks(tables_from_rulings(horizontal, vertical, tol, page=n), items)
     _mark_unread(gray, blocks, tol)
     return blocks
@@ -142,31 +151,62 @@ def deskew(gray: np.ndarray) -> np.ndarray:
     return cv2.warpAffine(gray, matrix, (w, h), flags=cv2.INTER_CUBIC, borderValue=255)
 
 
-def rulings(gray: np.ndarray, text_height: float) -> tuple[list, list, float]:
+def rulings(gray: np.ndarray, text_height: float, items: list[Item]) -> tuple[list, list, float]:
     """(horizontal (y, x0, x1), vertical (x, y0, y1), tolerance in pixels) of the page's ruling lines.
 
-    Lines are what survives an opening with a thin kernel longer than any stroke of a character
-    (sized from the text height OCR found); a vertical piece counts only when it runs between two
-    horizontal rulings."""
+    Horizontal lines are what survives an opening with a thin kernel longer than any stroke of a
+    character (sized from the text height OCR found). Vertical ones are looked for only between
+    two horizontal lines, with the text OCR found blanked out: a column of ink running the whole
+    height between them is a ruling, however short the row."""
     import cv2
 
     h, w = gray.shape
     binary = _binary(gray)
     tol = max(3.0, w / 250)
     hk = cv2.getStructuringElement(cv2.MORPH_RECT, (max(20, int(text_height * 2.5)), 1))
-    vk = cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(12, int(text_height * 1.6))))
     hmask = cv2.dilate(cv2.morphologyEx(binary, cv2.MORPH_OPEN, hk), np.ones((3, 1), np.uint8))
-    vmask = cv2.dilate(cv2.morphologyEx(binary, cv2.MORPH_OPEN, vk), np.ones((1, 3), np.uint8))
     horizontal = [(y + bh / 2, float(x), float(x + bw)) for x, y, bw, bh in _boxes(hmask) if bh <= tol * 3]
+    for item in items:  # a "1" in a low row would otherwise pass for a ruling
+        binary[int(item.y0) + 1:int(item.y1), int(item.x0) + 1:int(item.x1)] = 0
     vertical = []
-    for x, y, bw, bh in _boxes(vmask):
-        if bw > tol * 3:
+    for y0, y1, x0, x1 in _bands(horizontal, tol):
+        top, bottom = int(y0 + tol), int(y1 - tol)
+        if bottom - top < 3:
             continue
-        cx = x + bw / 2
-        ends = [hy for hy, hx0, hx1 in horizontal if hx0 - tol <= cx <= hx1 + tol]
-        if any(abs(e - y) <= tol * 1.5 for e in ends) and any(abs(e - (y + bh)) <= tol * 1.5 for e in ends):
-            vertical.append((cx, float(y), float(y + bh)))
+        inked = (binary[top:bottom, int(x0):int(x1) + 1] > 0).mean(axis=0) >= 0.9
+        for start, end in _runs(inked):
+            if end - start <= tol * 3:
+                vertical.append((x0 + (start + end) / 2, y0, y1))
     return horizontal, vertical, tol
+
+
+def _bands(horizontal: list, tol: float):
+    """(y0, y1, x0, x1): each stretch of a horizontal line and the next line below it over that stretch."""
+    lines = sorted(horizontal)
+    for i, (y, a, b) in enumerate(lines):
+        open_ = [(a - tol, b + tol)]
+        for y2, a2, b2 in lines[i + 1:]:
+            if y2 - y <= tol * 2 or not open_:
+                continue
+            still = []
+            for lo, hi in open_:
+                o_lo, o_hi = max(lo, a2), min(hi, b2)
+                if o_hi - o_lo > tol:
+                    yield y, y2, o_lo, o_hi
+                    if o_lo > lo:
+                        still.append((lo, o_lo))
+                    if o_hi < hi:
+                        still.append((o_hi, hi))
+                else:
+                    still.append((lo, hi))
+            open_ = [(lo, hi) for lo, hi in still if hi - lo > tol]
+
+
+def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
+    """[start, end) of each run of True."""
+    padded = np.concatenate(([False], flags, [False]))
+    edges = np.flatnonzero(padded[1:] != padded[:-1])
+    return list(zip(edges[::2], edges[1::2]))
 
 
 def _boxes(mask: np.ndarray) -> list[tuple[int, int, int, int]]:
@@ -227,18 +267,22 @@ def _limit_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
 
 
-_worker: _Worker | None = None
+_local = threading.local()  # one worker per thread: threads OCR pages side by side, each on its own core
+_workers: list[_Worker] = []
 
 
 def recognise(gray: np.ndarray) -> list[tuple[np.ndarray, str, float]]:
-    """(box corners, text, score) of every text line RapidOCR finds, read in the worker process."""
-    global _worker
-    if _worker is None:
-        _worker = _Worker()
+    """(box corners, text, score) of every text line RapidOCR finds, read in this thread's worker."""
+    worker = getattr(_local, "worker", None)
+    if worker is None:
+        worker = _local.worker = _Worker()
+        _workers.append(worker)
     try:
-        answer = _worker.ask(gray, PAGE_TIMEOUT)
+        answer = worker.ask(gray, PAGE_TIMEOUT)
     except OcrFailed:
-        stop_worker()  # killed: the next page starts a fresh one
+        worker.stop()  # killed: the next page starts a fresh one
+        _workers.remove(worker)
+        _local.worker = None
         raise
     if isinstance(answer, dict):
         if answer.get("unavailable"):
@@ -248,10 +292,10 @@ def recognise(gray: np.ndarray) -> list[tuple[np.ndarray, str, float]]:
 
 
 def stop_worker() -> None:
-    global _worker
-    if _worker is not None:
-        _worker.stop()
-        _worker = None
+    """Ends every OCR worker this process started (they also end with it: their stdin closes)."""
+    while _workers:
+        _workers.pop().stop()
+    _local.worker = None
 
 
 atexit.register(stop_worker)
