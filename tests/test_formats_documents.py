@@ -176,6 +176,26 @@ def test_docx_with_two_header_columns_swapped_gives_values_that_follow_the_heade
     assert got == expected
 
 
+def test_pdf_whose_tables_have_no_rulings_goes_to_the_text_reader():
+    """Word tables without borders export as text in columns: no ruled table, so each page's layout
+    text goes to the text reader; whatever it places must be right."""
+    from extract.readers.office import convert
+    from extract.readers.pdf import read_pdf
+
+    def borderless(tables):
+        for tbl in tables:
+            style = tbl.find(f"{W}tblPr/{W}tblStyle")
+            style.getparent().remove(style)
+
+    pdf = convert(_edit_docx(docx_bytes("001"), borderless), "docx", "pdf")
+    doc = read_pdf(pdf)
+    assert list(doc.root.iter("table")) == []
+    assert "一、本年新收政府信息公开申请数量" in re.sub(r" +", "", doc.table_text)
+    assert re.search(r"规章 +0 +0 +0", doc.table_text)  # columns kept apart by spaces, as pdftotext -layout does
+    e = extract_document(pdf)
+    assert sorted(cell_set(e) - expected_cells("001")) == []
+
+
 # ------------------------------------------------------------------------------------ bad files
 def test_sniffing():
     assert sniff(rendition("000", "pdf")) == "pdf"
@@ -233,6 +253,15 @@ def test_doc_without_libreoffice_says_so(monkeypatch):
     assert doc.error and "LibreOffice (soffice) is not installed" in doc.error
     e = extract_document(doc_bytes("000"))
     assert e.cells == [] and "LibreOffice (soffice) is not installed" in e.warnings[0]
+
+
+def test_libreoffice_that_takes_too_long_is_stopped(monkeypatch):
+    from extract.readers import office
+
+    doc = doc_bytes("001")  # made (or taken from the cache) before the limit
+    monkeypatch.setattr(office, "TIMEOUT", 0.2)
+    e = extract_document(doc)
+    assert e.cells == [] and e.warnings == ["DOC not read: LibreOffice did not finish within 0.2 s"]
 
 
 def test_python_m_extract_reads_documents(tmp_path):

@@ -250,7 +250,7 @@ class _Worker:
         while len(data) < n:
             remaining = deadline - time.monotonic()
             if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
-                raise OcrFailed(f"OCR did not finish within {PAGE_TIMEOUT:.0f} s")
+                raise OcrFailed(f"OCR did not finish within {PAGE_TIMEOUT:g} s")
             chunk = os.read(fd, n - len(data))
             if not chunk:
                 raise OcrFailed(f"the OCR worker died (exit {self.proc.wait()}; memory limit {MEMORY_LIMIT >> 20} MiB?)")

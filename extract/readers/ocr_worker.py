@@ -52,9 +52,13 @@ def main() -> int:
                 [np.asarray(b, dtype=float).round(1).tolist(), str(t), float(s)]
                 for b, t, s in zip(out.boxes, out.txts, out.scores)]
             answer = json.dumps(boxes, ensure_ascii=False)
-        except ImportError as exc:
+        except ModuleNotFoundError as exc:
             answer = json.dumps({"error": f"OCR is not installed ({exc}): pip install rapidocr onnxruntime",
                                  "unavailable": True})
+        except (ImportError, OSError) as exc:  # a library that cannot be mapped under the memory limit
+            answer = json.dumps({"error": f"the OCR models could not be loaded ({str(exc)[:160]})"})
+        except MemoryError:
+            answer = json.dumps({"error": "OCR ran out of memory under the worker's limit"})
         except Exception as exc:  # noqa: BLE001 — the page fails, the worker lives on
             answer = json.dumps({"error": f"{type(exc).__name__}: {str(exc)[:200]}"})
         data = answer.encode("utf-8")

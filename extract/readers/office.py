@@ -26,9 +26,10 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def convert(body: bytes, src_ext: str, target: str, *, timeout: float = TIMEOUT) -> bytes:
+def convert(body: bytes, src_ext: str, target: str, *, timeout: float | None = None) -> bytes:
     """The document converted by LibreOffice (`target`: a --convert-to filter, e.g. "docx", "pdf",
     "doc:MS Word 97"). Raises ConversionError saying why."""
+    timeout = timeout or TIMEOUT
     exe = soffice()
     if exe is None:
         raise ConversionError("LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui")
@@ -45,7 +46,7 @@ def convert(body: bytes, src_ext: str, target: str, *, timeout: float = TIMEOUT)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)  # its own session: soffice.bin and any helper with it
             proc.communicate()
-            raise ConversionError(f"LibreOffice did not finish within {timeout:.0f} s") from None
+            raise ConversionError(f"LibreOffice did not finish within {timeout:g} s") from None
         produced = sorted(out_dir.glob("in.*")) if out_dir.exists() else []
         if proc.returncode != 0 or not produced:
             detail = output.decode("utf-8", "replace").strip().splitlines()[-1:] or [f"exit {proc.returncode}"]
