@@ -129,7 +129,7 @@ def docx_bytes(seed_id: str) -> bytes:
                 run.bold, run.font.size = True, Pt(16)
     out = io.BytesIO()
     document.save(out)
-    return _fixed_timestamps(out.getvalue())
+    return rewrite_docx(out.getvalue())
 
 
 def _is_title(text: str) -> bool:
@@ -182,23 +182,29 @@ def _word_table(document, table_el, width) -> None:
         par.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
-def _fixed_timestamps(docx: bytes) -> bytes:
-    """The same bytes every build (zip entry times and core properties fixed), so derived files cache."""
+def rewrite_docx(docx: bytes, edit_document=None) -> bytes:
+    """The DOCX with fixed zip times and core properties (the same bytes every build, so derived
+    files cache), its word/document.xml tree first passed to `edit_document` when given (mutations)."""
     src = zipfile.ZipFile(io.BytesIO(docx))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             data = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
+            edit = {"docProps/core.xml": _fixed_core, "word/document.xml": edit_document}.get(info.filename)
+            if edit is not None:
                 tree = etree.fromstring(data)
-                for el in tree:
-                    if el.tag.endswith("}created") or el.tag.endswith("}modified"):
-                        el.text = "2021-01-18T00:00:00Z"
+                edit(tree)
                 data = etree.tostring(tree, xml_declaration=True, encoding="UTF-8", standalone=True)
             fixed = zipfile.ZipInfo(info.filename, date_time=(2021, 1, 18, 0, 0, 0))
             fixed.compress_type = zipfile.ZIP_DEFLATED
             dst.writestr(fixed, data)
     return out.getvalue()
+
+
+def _fixed_core(tree) -> None:
+    for el in tree:
+        if el.tag.endswith("}created") or el.tag.endswith("}modified"):
+            el.text = "2021-01-18T00:00:00Z"
 
 
 # ------------------------------------------------------------------------------- LibreOffice exports

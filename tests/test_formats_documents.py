@@ -11,9 +11,8 @@ import sys
 import zipfile
 
 import pytest
-from lxml import etree
 
-from demo_portal.renditions import doc_bytes, docx_bytes, rendition
+from demo_portal.renditions import doc_bytes, docx_bytes, rendition, rewrite_docx
 from extract.document import extract_document, sniff
 from extract.readers.office import read_legacy
 from formats_support import EXPECTED, LAYOUT, REAL, SEED_IDENTITY, SEED_IDS, cell_set, expected_cells, load_cells
@@ -105,17 +104,8 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def _edit_docx(docx: bytes, edit) -> bytes:
-    src = zipfile.ZipFile(io.BytesIO(docx))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "word/document.xml":
-                tree = etree.fromstring(data)
-                edit(tree.findall(f".//{W}tbl"))
-                data = etree.tostring(tree, xml_declaration=True, encoding="UTF-8", standalone=True)
-            dst.writestr(info, data)
-    return out.getvalue()
+    """The DOCX with edit(tables) applied to its Word tables."""
+    return rewrite_docx(docx, lambda tree: edit(tree.findall(f".//{W}tbl")))
 
 
 def _drop_grid_column(tbl, col: int) -> None:

@@ -155,7 +155,6 @@ def test_a_smudged_number_is_never_read_as_a_confident_wrong_one():
     """A blot over 行政处罚's +185 on a page image: the cell is left out (or read right), never wrong."""
     import numpy as np
     import pdfplumber
-    import pypdfium2 as pdfium
     from PIL import Image, ImageDraw
 
     pdf = pdf_bytes("000")

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from extract.readers.ruled import Item, join_pages, page_blocks, tables_from_rulings
+from extract.readers.ruled import Item, Table, join_pages, page_blocks, tables_from_rulings
 from extract.readers.shape import Document, build_root, failed, text_of
 
 PAGE_TIMEOUT = 120.0  # seconds for one page
@@ -46,16 +46,17 @@ def read_images(images: list[bytes]) -> Document:
     """One report printed as one or more page images, in order."""
     import cv2
 
-    arrays, warnings = [], []
-    for n, data in enumerate(images, 1):
+    arrays, numbers, warnings = [], [], []
+    for n, data in enumerate(images):
         arr = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE) if data else None
         if arr is None:
-            warnings.append(f"image {n}: not a readable PNG/JPEG image")
+            warnings.append(f"page {n + 1}: not a readable PNG/JPEG image; page left out")
         else:
             arrays.append(arr)
+            numbers.append(n)
     if not arrays:
         return failed("image", "; ".join(warnings) or "no image given")
-    result = ocr_pages(arrays, list(range(len(arrays))))
+    result = ocr_pages(arrays, numbers)
     if result.error:
         return failed("image", result.error)
     blocks = join_pages(result.pages)
@@ -100,8 +101,6 @@ def _page(gray: np.ndarray, n: int) -> list:
 
 def _mark_unread(gray: np.ndarray, blocks: list, tol: float) -> None:
     """A cell with ink in it but no text read is unread, not blank: confidence 0."""
-    from extract.readers.ruled import Table
-
     for table in (b for b in blocks if isinstance(b, Table)):
         for cell in table.cells:
             if cell.text:

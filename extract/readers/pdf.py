@@ -42,26 +42,25 @@ def read_pdf(body: bytes) -> Document:
             blocks_by_page.append(blocks)
             if layout:
                 layout_texts.append(layout)
-    if scanned:
-        ocr_doc = _ocr_pages(body, scanned)
-        if ocr_doc.error:
-            return ocr_doc if len(scanned) == len(pages) else _with_warning(blocks_by_page, layout_texts, warnings,
-                                                                           ocr_doc.error)
-        for n, blocks in zip(scanned, ocr_doc.pages):
-            blocks_by_page[n] = blocks
-        warnings += ocr_doc.warnings
-    blocks = join_pages(blocks_by_page)
-    kind = "scan" if len(scanned) == len(pages) else "pdf"
     if not pages:
         return failed("pdf", "the PDF has no pages")
-    return Document(kind=kind, root=build_root(blocks), text=text_of(blocks), table_text="\n".join(layout_texts),
-                    warnings=warnings, ocr=bool(scanned))
-
-
-def _with_warning(blocks_by_page, layout_texts, warnings, error) -> Document:
+    ocr = False
+    if scanned:
+        result = _ocr_pages(body, scanned)
+        if result.error and len(scanned) == len(pages):
+            return failed("scan", result.error)
+        if result.error:
+            warnings.append(f"pages {', '.join(str(n + 1) for n in scanned)} have no text layer and were not read: "
+                            f"{result.error}")
+        else:
+            for n, blocks in zip(scanned, result.pages):
+                blocks_by_page[n] = blocks
+            warnings += result.warnings
+            ocr = True
     blocks = join_pages(blocks_by_page)
-    return Document(kind="pdf", root=build_root(blocks), text=text_of(blocks), table_text="\n".join(layout_texts),
-                    warnings=warnings + [f"pages without a text layer not read: {error}"])
+    kind = "scan" if len(scanned) == len(pages) else "pdf"
+    return Document(kind=kind, root=build_root(blocks), text=text_of(blocks), table_text="\n".join(layout_texts),
+                    warnings=warnings, ocr=ocr)
 
 
 def _text_page(page, n: int) -> tuple[list, str]:
