@@ -86,8 +86,8 @@ def bench_ocr(n_pages: int) -> None:
     pages = [p for s in SEEDS for p in rendition_pages(s)][:n_pages]
     grays = [cv2.imdecode(np.frombuffer(p, np.uint8), cv2.IMREAD_GRAYSCALE) for p in pages]
     ocr.recognise(grays[0])  # models loaded once, outside the timing, as a long-running worker has them
-    base = timed(lambda: [ocr.recognise(g) for g in grays], repeat=1)
-    ours = timed(lambda: extract_document(b"", pages=pages), repeat=1)
+    base = timed(lambda: [ocr.recognise(g) for g in grays], repeat=2)
+    ours = timed(lambda: extract_document(b"", pages=pages), repeat=2)
     worker = ocr._local.worker
     with open(f"/proc/{worker.proc.pid}/status") as fh:
         hwm = next(int(line.split()[1]) for line in fh if line.startswith("VmHWM"))

@@ -11,6 +11,7 @@ import sys
 import zipfile
 
 import pytest
+from lxml import etree
 
 from demo_portal.renditions import doc_bytes, docx_bytes, rendition, rewrite_docx
 from extract.document import extract_document, sniff
@@ -48,6 +49,30 @@ def test_docx_tables_are_real_word_merges():
     assert xml.count("<w:tbl>") == 3
     assert 'w:gridSpan w:val="7"' in xml  # 申请人情况 over the seven applicant columns
     assert 'w:vMerge w:val="restart"' in xml and "<w:vMerge/>" in xml  # 三、本年度办理结果 down its rows
+
+
+def test_docx_rows_starting_with_grid_before():
+    """Word leaves out a row's leading cells and writes w:gridBefore: the grid keeps its columns."""
+    from extract.readers.docx import read_docx
+
+    mutated_rows = []
+
+    def grid_before(tables):
+        for r, tr in enumerate(tables[1].findall(f"{W}tr")):
+            first = tr.find(f"{W}tc")
+            if first.find(f"{W}tcPr/{W}vMerge") is not None and first.find(f"{W}tcPr/{W}vMerge").get(f"{W}val") is None:
+                tr.remove(first)  # a continuation of 三、本年度办理结果: the row now starts one column in
+                tr.insert(0, etree.fromstring(f'<w:trPr xmlns:w="{W[1:-1]}"><w:gridBefore w:val="1"/></w:trPr>'))
+                mutated_rows.append(r)
+
+    mutated = _edit_docx(docx_bytes("003"), grid_before)
+    assert b"gridBefore" in zipfile.ZipFile(io.BytesIO(mutated)).read("word/document.xml")
+    trs = list(list(read_docx(mutated).root.iter("table"))[1].iter("tr"))
+    assert len(mutated_rows) >= 20
+    for r in mutated_rows:  # an empty placeholder where the left-out cell was, then the row's own cells
+        first = trs[r].find("td")
+        assert "".join(first.itertext()) == "" and first.get("rowspan") is None
+    assert cell_set(extract_document(mutated)) == expected_cells("003")
 
 
 def test_pdf_rendition_is_libreoffice_export_with_tables_across_pages():
