@@ -15,7 +15,6 @@ from __future__ import annotations
 import atexit
 import json
 import os
-import resource
 import select
 import signal
 import struct
@@ -225,12 +224,13 @@ class OcrFailed(Exception):
 
 
 class _Worker:
-    """`python -m extract.readers.ocr_worker` in its own session, under an address-space limit."""
+    """`python -m extract.readers.ocr_worker` in its own session; it puts itself under the
+    address-space limit before loading anything (no preexec_fn: workers start from several threads)."""
 
     def __init__(self) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "extract.readers.ocr_worker", str(THREADS)], stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True, preexec_fn=_limit_memory)
+            [sys.executable, "-m", "extract.readers.ocr_worker", str(THREADS), str(MEMORY_LIMIT)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True)
 
     def ask(self, gray: np.ndarray, timeout: float):
         deadline = time.monotonic() + timeout
@@ -260,10 +260,6 @@ class _Worker:
         if self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait()
-
-
-def _limit_memory() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
 
 
 _local = threading.local()  # one worker per thread: threads OCR pages side by side, each on its own core

@@ -1,4 +1,5 @@
-"""The OCR worker: `python -m extract.readers.ocr_worker`, started by extract.readers.ocr.
+"""The OCR worker: `python -m extract.readers.ocr_worker [THREADS [MEMORY_LIMIT]]`, started by
+extract.readers.ocr.
 
 Reads requests from stdin — two little-endian uint32 (height, width), then height × width bytes of
 a greyscale image — and answers each on stdout with a uint32 length and a JSON list of
@@ -7,6 +8,7 @@ a greyscale image — and answers each on stdout with a uint32 length and a JSON
 from __future__ import annotations
 
 import json
+import resource
 import struct
 import sys
 
@@ -33,9 +35,12 @@ def _read(stream, n: int) -> bytes:
 
 
 def main() -> int:
+    threads = int(sys.argv[1]) if len(sys.argv) > 1 else 1
+    if len(sys.argv) > 2:  # bytes of address space, set before numpy and the models are loaded
+        limit = int(sys.argv[2])
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     import numpy as np
 
-    threads = int(sys.argv[1]) if len(sys.argv) > 1 else 1
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     engine = None
     while True:
