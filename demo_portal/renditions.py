@@ -16,6 +16,7 @@ import hashlib
 import io
 import os
 import random
+import threading
 import zipfile
 from functools import lru_cache
 from pathlib import Path
@@ -58,7 +59,7 @@ def _cached(key_parts: list[bytes], suffix: str, make) -> bytes:
         return path.read_bytes()
     data = make()
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp = path.with_suffix(f".{os.getpid()}-{threading.get_ident()}.tmp")
     tmp.write_bytes(data)
     tmp.replace(path)  # atomic: parallel test workers never read half a file
     return data
