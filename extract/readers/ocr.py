@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from extract.readers.ruled import Item, Table, join_pages, page_blocks, tables_from_rulings
+from extract.readers.ruled import Cell, Item, Table, join_pages, n_columns, page_blocks, tables_from_rulings
 from extract.readers.shape import Document, build_root, failed, text_of
 
 PAGE_TIMEOUT = 120.0  # seconds for one page
@@ -79,43 +79,130 @@ def ocr_pages(images: list[np.ndarray], numbers: list[int]) -> OcrResult:
 
 # ------------------------------------------------------------------------------------ one page
 _MAX_HEIGHT = 1800  # px: A4 at ~150 dpi; finer scans are scaled down first (10.5 pt text stays ~22 px high)
+_MARGIN = (0.3, 0.2)  # white around a cell's line of text for recognition, in characters (x, y)
+_INK = 12  # dark pixels that make a cell inked rather than blank (a scan's noise leaves far fewer)
+
+
+@dataclass
+class _Line:
+    """One line of text in a table cell, as a box to recognise."""
+    cell: Cell
+    box: tuple[int, int, int, int]  # x0, y0, x1, y1 in page pixels
 
 
 def _page(gray: np.ndarray, n: int) -> list:
+    """The page's tables from its ruling lines first; then each inked cell's lines recognised alone
+    (no detection: the cell says where its text is) and the rest of the page detected and
+    recognised (titles, prose). One request to the worker per page."""
     import cv2
 
     if gray.shape[0] > _MAX_HEIGHT:
         scale = _MAX_HEIGHT / gray.shape[0]
         gray = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     gray = deskew(gray)
-    items = [Item(float(b[:, 0].min()), float(b[:, 1].min()), float(b[:, 0].max()), float(b[:, 1].max()), text, score)
-             for b, text, score in recognise(gray)]
-    heights = sorted(i.y1 - i.y0 for i in items)
-    text_height = heights[len(heights) // 2] if heights else gray.shape[0] / 60
-    horizontal, vertical, tol = rulings(gray, text_height, items)
-    blocks = page_blocks(tables_from_rulings(horizontal, vertical, tol, page=n), items)
-    _mark_unread(gray, blocks, tol)
-    return blocks
-
-
-def _mark_unread(gray: np.ndarray, blocks: list, tol: float) -> None:
-    """A cell with ink in it but no text read is unread, not blank: confidence 0."""
-    for table in (b for b in blocks if isinstance(b, Table)):
+    binary = _binary(gray)
+    char = char_height(binary)
+    horizontal, vertical, tol, ruling = rulings(binary, char)
+    tables = [t for t in tables_from_rulings(horizontal, vertical, tol, page=n) if n_columns(t) >= 2]
+    ink = binary.copy()
+    ink[ruling] = 0  # what is left is text
+    clean = gray.copy()
+    clean[ruling] = 255  # a ruling next to a digit must not be read as a "1"
+    lines = [line for table in tables for cell in table.cells for line in _cell_lines(ink, cell, char)]
+    blank = [box for table in tables for box in _table_boxes(table, tol, gray.shape)]
+    for x0, y0, x1, y1 in blank:
+        ink[y0:y1, x0:x1] = 0
+    answer = read(clean, [line.box for line in lines], _regions(ink, char), blank)
+    read_lines: dict[int, list[tuple[str, float]]] = {}
+    for line, (text, score) in zip(lines, answer["lines"]):
+        read_lines.setdefault(id(line.cell), []).append((text, score))
+    for table in tables:
         for cell in table.cells:
-            if cell.text:
-                continue
-            m = int(tol) + 3  # keep clear of the ruling lines around the cell
-            inner = gray[int(cell.y0) + m:int(cell.y1) - m, int(cell.x0) + m:int(cell.x1) - m]
-            if inner.size and int((inner < 128).sum()) >= 12:
-                cell.confidence = 0.0
-            else:
-                cell.confidence = 1.0  # nothing printed: blank as printed
+            got = read_lines.get(id(cell))
+            if got is None:
+                cell.text, cell.confidence = "", 1.0  # nothing printed: blank as printed
+            else:  # a line with ink but nothing read makes the whole cell unread (confidence 0)
+                cell.text = "\n".join(text for text, _score in got if text)
+                cell.confidence = min(score for _text, score in got)
+    items = [Item(min(x for x, _y in box), min(y for _x, y in box), max(x for x, _y in box), max(y for _x, y in box),
+                  text, score) for box, text, score in answer["regions"]]
+    return page_blocks(tables, items)
 
 
 def _binary(gray: np.ndarray) -> np.ndarray:
     import cv2
 
     return cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 15)
+
+
+def char_height(binary: np.ndarray) -> float:
+    """The height of the page's characters in pixels: the tall end of its blobs of ink (many
+    characters are one blob; dots, strokes and radicals are smaller ones, ruling grids far larger)."""
+    import cv2
+
+    _n, _labels, stats, _c = cv2.connectedComponentsWithStats(binary)
+    heights = stats[1:, cv2.CC_STAT_HEIGHT]
+    heights = heights[(heights >= 4) & (heights <= binary.shape[1] / 15)]
+    return float(np.percentile(heights, 90)) if len(heights) else binary.shape[0] / 75
+
+
+def _cell_lines(ink: np.ndarray, cell: Cell, char: float) -> list[_Line]:
+    """The text lines of a cell as boxes to recognise, each around its own ink with a margin; none
+    when the cell has no ink (a blank as printed).
+
+    Rows of ink are one line while they fit in one character's height: the strokes of 二 or 三
+    leave gaps, the next line starts a line's height further down."""
+    h, w = ink.shape
+    x0, y0 = max(0, int(cell.x0) + 1), max(0, int(cell.y0) + 1)
+    x1, y1 = min(w, int(cell.x1)), min(h, int(cell.y1))
+    inner = ink[y0:y1, x0:x1]
+    if inner.size == 0 or int(np.count_nonzero(inner)) < _INK:
+        return []
+    rows = []
+    for a, b in _runs(inner.any(axis=1)):
+        if rows and b - rows[-1][0] <= 1.25 * char:
+            rows[-1][1] = b
+        else:
+            rows.append([a, b])
+    out = []
+    mx, my = round(_MARGIN[0] * char), round(_MARGIN[1] * char)
+    for a, b in rows:
+        band = inner[a:b]
+        if np.count_nonzero(band) < _INK // 2:
+            continue  # a speck (noise, the stub of a ruling): not a line of text
+        cols = np.flatnonzero(band.any(axis=0))
+        box = (x0 + max(0, int(cols[0]) - mx), y0 + max(0, a - my),
+               x0 + min(x1 - x0, int(cols[-1]) + 1 + mx), y0 + min(y1 - y0, b + my))
+        out.append(_Line(cell, tuple(map(int, box))))
+    return out
+
+
+def _table_boxes(table: Table, tol: float, shape: tuple[int, int]) -> list[tuple[int, int, int, int]]:
+    h, w = shape
+    m = int(tol) + 2
+    return [(max(0, int(c.x0) - m), max(0, int(c.y0) - m), min(w, int(c.x1) + m), min(h, int(c.y1) + m))
+            for c in table.cells]
+
+
+def _regions(ink: np.ndarray, char: float) -> list[tuple[int, int, int, int]]:
+    """Boxes around the page's ink outside its tables, for detection and recognition: bands of
+    inked rows (a gap of two lines or more ends one), each as wide as its ink, with a margin."""
+    h, w = ink.shape
+    bands = []
+    for a, b in _runs(np.count_nonzero(ink, axis=1) >= 2):
+        if bands and a - bands[-1][1] < 2 * char:
+            bands[-1][1] = b
+        else:
+            bands.append([a, b])
+    m = int(char)
+    out = []
+    for a, b in bands:
+        band = ink[a:b]
+        if np.count_nonzero(band) < _INK:
+            continue
+        cols = np.flatnonzero(band.any(axis=0))
+        out.append((max(0, int(cols[0]) - m), max(0, int(a) - m), min(w, int(cols[-1]) + 1 + m), min(h, int(b) + m)))
+    return out
 
 
 def deskew(gray: np.ndarray) -> np.ndarray:
@@ -149,33 +236,61 @@ def deskew(gray: np.ndarray) -> np.ndarray:
     return cv2.warpAffine(gray, matrix, (w, h), flags=cv2.INTER_CUBIC, borderValue=255)
 
 
-def rulings(gray: np.ndarray, text_height: float, items: list[Item]) -> tuple[list, list, float]:
-    """(horizontal (y, x0, x1), vertical (x, y0, y1), tolerance in pixels) of the page's ruling lines.
+def rulings(binary: np.ndarray, char: float) -> tuple[list, list, float, np.ndarray]:
+    """(horizontal (y, x0, x1), vertical (x, y0, y1), tolerance in pixels, mask of their pixels)
+    of the page's ruling lines, found before any text is read.
 
     Horizontal lines are what survives an opening with a thin kernel longer than any stroke of a
-    character (sized from the text height OCR found). Vertical ones are looked for only between
-    two horizontal lines, with the text OCR found blanked out: a column of ink running the whole
-    height between them is a ruling, however short the row."""
+    character. Vertical ones are looked for between two horizontal lines, in the ink left once the
+    horizontal lines are taken out: a blob no wider than a line that runs from the line above to
+    the line below. A character's stroke can do that too in a tight row (the hook of 刂, a scan's
+    blur joining it to the lines), but a stroke has the rest of its character beside it: a
+    ruling has nothing within a quarter of a character on either side, or else it goes on from a
+    ruling of the row above or below."""
     import cv2
 
-    h, w = gray.shape
-    binary = _binary(gray)
+    h, w = binary.shape
     tol = max(3.0, w / 250)
-    hk = cv2.getStructuringElement(cv2.MORPH_RECT, (max(20, int(text_height * 2.5)), 1))
-    hmask = cv2.dilate(cv2.morphologyEx(binary, cv2.MORPH_OPEN, hk), np.ones((3, 1), np.uint8))
-    horizontal = [(y + bh / 2, float(x), float(x + bw)) for x, y, bw, bh in _boxes(hmask) if bh <= tol * 3]
-    for item in items:  # a "1" in a low row would otherwise pass for a ruling
-        binary[int(item.y0) + 1:int(item.y1), int(item.x0) + 1:int(item.x1)] = 0
-    vertical = []
+    hk = cv2.getStructuringElement(cv2.MORPH_RECT, (max(20, int(char * 3.5)), 1))
+    hmask = cv2.dilate(cv2.morphologyEx(binary, cv2.MORPH_OPEN, hk), np.ones((3, 1), np.uint8)) > 0
+    horizontal = [(y + bh / 2, float(x), float(x + bw)) for x, y, bw, bh in _boxes(hmask.astype(np.uint8))
+                  if bh <= tol * 3]
+    rest = binary.copy()
+    rest[hmask] = 0
+    _n, labels, stats, _c = cv2.connectedComponentsWithStats(rest)
+    thin = np.flatnonzero(stats[:, cv2.CC_STAT_WIDTH] <= tol + 2)
+    upright = np.isin(labels, thin[thin > 0])
+    side = max(2, round(char / 4))
+    found, doubtful = [], []  # (x, y0, y1, columns): clear of other ink / with ink beside it
     for y0, y1, x0, x1 in _bands(horizontal, tol):
-        top, bottom = int(y0 + tol), int(y1 - tol)
-        if bottom - top < 3:
-            continue
-        inked = (binary[top:bottom, int(x0):int(x1) + 1] > 0).mean(axis=0) >= 0.9
-        for start, end in _runs(inked):
-            if end - start <= tol * 3:
-                vertical.append((x0 + (start + end) / 2, y0, y1))
-    return horizontal, vertical, tol
+        top, bottom, left, right = int(y0), int(y1) + 1, int(x0), int(x1) + 1
+        free = ~hmask[top:bottom, left:right]  # the rows between the two lines, at each column
+        room = free.sum(axis=0)
+        full = (upright[top:bottom, left:right] & free).sum(axis=0) >= 0.95 * np.maximum(room, 1)
+        for start, end in _runs(full & (room >= 3)):
+            if end - start > tol * 3:
+                continue
+            rows = free[:, start:end].all(axis=1)
+            own = labels[top:bottom, left + start:left + end][rows]
+            own = np.unique(own[own > 0])
+            cols = np.flatnonzero(np.isin(labels[top:bottom, left:right], own).any(axis=0))
+            a, b = left + int(cols[0]), left + int(cols[-1]) + 1
+            beside = [rest[top:bottom, max(0, a - side - 1):max(0, a - 1)], rest[top:bottom, b + 1:b + side + 1]]
+            clear = all(not zone.size or zone.any(axis=1)[rows].mean() <= 0.1 for zone in beside)
+            (found if clear else doubtful).append((x0 + (start + end) / 2, y0, y1, a, b))
+    changed = True
+    while changed and doubtful:  # a ruling that text touches in one row goes on from the next one
+        changed = False
+        for piece in list(doubtful):
+            x, y0, y1 = piece[:3]
+            if any(abs(x - fx) <= tol and (abs(fy1 - y0) <= tol or abs(fy0 - y1) <= tol) for fx, fy0, fy1, *_ in found):
+                found.append(piece)
+                doubtful.remove(piece)
+                changed = True
+    mask = hmask.copy()
+    for _x, y0, y1, a, b in found:
+        mask[int(y0):int(y1) + 1, max(0, a - 1):b + 1] = True
+    return horizontal, [(x, y0, y1) for x, y0, y1, *_ in found], tol, mask
 
 
 def _bands(horizontal: list, tol: float):
@@ -232,11 +347,12 @@ class _Worker:
             [sys.executable, "-m", "extract.readers.ocr_worker", str(THREADS), str(MEMORY_LIMIT)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True)
 
-    def ask(self, gray: np.ndarray, timeout: float):
+    def ask(self, header: dict, gray: np.ndarray, timeout: float) -> dict:
         deadline = time.monotonic() + timeout
         h, w = gray.shape
+        head = json.dumps({**header, "h": h, "w": w}).encode()
         try:
-            self.proc.stdin.write(struct.pack("<II", h, w) + np.ascontiguousarray(gray).tobytes())
+            self.proc.stdin.write(struct.pack("<I", len(head)) + head + np.ascontiguousarray(gray).tobytes())
             self.proc.stdin.flush()
             (n,) = struct.unpack("<I", self._read(4, deadline))
             return json.loads(self._read(n, deadline))
@@ -266,24 +382,36 @@ _local = threading.local()  # one worker per thread: threads OCR pages side by s
 _workers: list[_Worker] = []
 
 
-def recognise(gray: np.ndarray) -> list[tuple[np.ndarray, str, float]]:
-    """(box corners, text, score) of every text line RapidOCR finds, read in this thread's worker."""
+def read(gray: np.ndarray, lines: list[tuple[int, int, int, int]], regions: list[tuple[int, int, int, int]],
+         blank: list[tuple[int, int, int, int]] = ()) -> dict:
+    """{"lines": [(text, score)] for each line box, recognised alone; "regions": [(corners, text,
+    score)] of the text detected in each region box, the `blank` boxes (the tables) whited out
+    first} — read in this thread's worker. Boxes are (x0, y0, x1, y1) in pixels."""
+    return _ask({"op": "read", "lines": lines, "regions": regions, "blank": list(blank)}, gray)
+
+
+def bare(gray: np.ndarray) -> list:
+    """[(corners, text, score)] of RapidOCR as it comes on the whole page: the benchmark's baseline."""
+    return _ask({"op": "bare"}, gray)["regions"]
+
+
+def _ask(header: dict, gray: np.ndarray) -> dict:
     worker = getattr(_local, "worker", None)
     if worker is None:
         worker = _local.worker = _Worker()
         _workers.append(worker)
     try:
-        answer = worker.ask(gray, PAGE_TIMEOUT)
+        answer = worker.ask(header, gray, PAGE_TIMEOUT)
     except OcrFailed:
         worker.stop()  # killed: the next page starts a fresh one
         _workers.remove(worker)
         _local.worker = None
         raise
-    if isinstance(answer, dict):
+    if "error" in answer:
         if answer.get("unavailable"):
             raise OcrUnavailable(answer["error"])
         raise OcrFailed(answer["error"])
-    return [(np.asarray(b, dtype=np.float32), t, s) for b, t, s in answer]
+    return answer
 
 
 def stop_worker() -> None:
