@@ -1,9 +1,12 @@
 """Images of pages (PNG/JPEG, or PDF pages without text) → Document.
 
 Each page is straightened (the skew of a scan found from its longest ruling lines), its ruling
-lines found by OpenCV morphology and turned into cells (`ruled.tables_from_rulings`), and its text
-read by RapidOCR (PP-OCR models shipped inside the `rapidocr` wheel: nothing is downloaded).
-A cell's confidence is the lowest score of the text in it; a cell with ink but no text read gets 0.
+lines found by OpenCV morphology and turned into cells (`ruled.tables_from_rulings`) before any
+text is read. Then RapidOCR (PP-OCR models shipped inside the `rapidocr` wheel: nothing is
+downloaded) recognises each line of text in an inked cell alone — the cell already says where its
+text is, so there is no detection in a table — and detects and recognises the rest of the page
+(title, prose). A cell with no ink is blank as printed; a cell's confidence is the lowest score of
+its lines, 0 when one of them has ink but nothing was read.
 What to do with low-confidence cells is decided after placement (extract.document), where the
 cells' codes are known.
 
@@ -83,17 +86,10 @@ _MARGIN = (0.3, 0.2)  # white around a cell's line of text for recognition, in c
 _INK = 12  # dark pixels that make a cell inked rather than blank (a scan's noise leaves far fewer)
 
 
-@dataclass
-class _Line:
-    """One line of text in a table cell, as a box to recognise."""
-    cell: Cell
-    box: tuple[int, int, int, int]  # x0, y0, x1, y1 in page pixels
-
-
 def _page(gray: np.ndarray, n: int) -> list:
-    """The page's tables from its ruling lines first; then each inked cell's lines recognised alone
-    (no detection: the cell says where its text is) and the rest of the page detected and
-    recognised (titles, prose). One request to the worker per page."""
+    """The page's tables from its ruling lines first, before any text is read; then each inked
+    cell's lines recognised alone (no detection: the cell says where its text is) and the rest of
+    the page detected and recognised (titles, prose). One request to the worker per page."""
     import cv2
 
     if gray.shape[0] > _MAX_HEIGHT:
@@ -107,23 +103,21 @@ def _page(gray: np.ndarray, n: int) -> list:
     ink = binary.copy()
     ink[ruling] = 0  # what is left is text
     clean = gray.copy()
-    clean[ruling] = 255  # a ruling next to a digit must not be read as a "1"
-    lines = [line for table in tables for cell in table.cells for line in _cell_lines(ink, cell, char)]
+    clean[ruling] = 255  # a ruling beside a digit must not be read as a "1"
+    cells = [cell for table in tables for cell in table.cells]
+    boxes = [_cell_lines(ink, cell, char) for cell in cells]
     blank = [box for table in tables for box in _table_boxes(table, tol, gray.shape)]
     for x0, y0, x1, y1 in blank:
         ink[y0:y1, x0:x1] = 0
-    answer = read(clean, [line.box for line in lines], _regions(ink, char), blank)
-    read_lines: dict[int, list[tuple[str, float]]] = {}
-    for line, (text, score) in zip(lines, answer["lines"]):
-        read_lines.setdefault(id(line.cell), []).append((text, score))
-    for table in tables:
-        for cell in table.cells:
-            got = read_lines.get(id(cell))
-            if got is None:
-                cell.text, cell.confidence = "", 1.0  # nothing printed: blank as printed
-            else:  # a line with ink but nothing read makes the whole cell unread (confidence 0)
-                cell.text = "\n".join(text for text, _score in got if text)
-                cell.confidence = min(score for _text, score in got)
+    answer = read(clean, [box for cell_boxes in boxes for box in cell_boxes], _regions(ink, char), blank)
+    read_lines = iter(answer["lines"])
+    for cell, cell_boxes in zip(cells, boxes):
+        got = [next(read_lines) for _box in cell_boxes]
+        if not got:
+            cell.text, cell.confidence = "", 1.0  # no ink: blank as printed
+        else:  # a line with ink but nothing read leaves the whole cell unread (confidence 0)
+            cell.text = "\n".join(text for text, _score in got if text)
+            cell.confidence = min(score for _text, score in got)
     items = [Item(min(x for x, _y in box), min(y for _x, y in box), max(x for x, _y in box), max(y for _x, y in box),
                   text, score) for box, text, score in answer["regions"]]
     return page_blocks(tables, items)
@@ -146,7 +140,7 @@ def char_height(binary: np.ndarray) -> float:
     return float(np.percentile(heights, 90)) if len(heights) else binary.shape[0] / 75
 
 
-def _cell_lines(ink: np.ndarray, cell: Cell, char: float) -> list[_Line]:
+def _cell_lines(ink: np.ndarray, cell: Cell, char: float) -> list[tuple[int, int, int, int]]:
     """The text lines of a cell as boxes to recognise, each around its own ink with a margin; none
     when the cell has no ink (a blank as printed).
 
@@ -173,7 +167,7 @@ def _cell_lines(ink: np.ndarray, cell: Cell, char: float) -> list[_Line]:
         cols = np.flatnonzero(band.any(axis=0))
         box = (x0 + max(0, int(cols[0]) - mx), y0 + max(0, a - my),
                x0 + min(x1 - x0, int(cols[-1]) + 1 + mx), y0 + min(y1 - y0, b + my))
-        out.append(_Line(cell, tuple(map(int, box))))
+        out.append(tuple(map(int, box)))
     return out
 
 
@@ -243,10 +237,10 @@ def rulings(binary: np.ndarray, char: float) -> tuple[list, list, float, np.ndar
     Horizontal lines are what survives an opening with a thin kernel longer than any stroke of a
     character. Vertical ones are looked for between two horizontal lines, in the ink left once the
     horizontal lines are taken out: a blob no wider than a line that runs from the line above to
-    the line below. A character's stroke can do that too in a tight row (the hook of 刂, a scan's
-    blur joining it to the lines), but a stroke has the rest of its character beside it: a
-    ruling has nothing within a quarter of a character on either side, or else it goes on from a
-    ruling of the row above or below."""
+    the line below (a "1" in a low row stops short of them). A character's stroke can do that too
+    in a tight row (the hook of 刂, a scan's blur joining it to the lines), but a stroke has the
+    rest of its character beside it: a ruling has nothing within a quarter of a character on
+    either side, or else it goes on from a ruling of the row above or below."""
     import cv2
 
     h, w = binary.shape
@@ -261,7 +255,7 @@ def rulings(binary: np.ndarray, char: float) -> tuple[list, list, float, np.ndar
     thin = np.flatnonzero(stats[:, cv2.CC_STAT_WIDTH] <= tol + 2)
     upright = np.isin(labels, thin[thin > 0])
     side = max(2, round(char / 4))
-    found, doubtful = [], []  # (x, y0, y1, columns): clear of other ink / with ink beside it
+    found, doubtful = [], []  # (x, y0, y1, first column, end column): clear of other ink / not
     for y0, y1, x0, x1 in _bands(horizontal, tol):
         top, bottom, left, right = int(y0), int(y1) + 1, int(x0), int(x1) + 1
         free = ~hmask[top:bottom, left:right]  # the rows between the two lines, at each column
@@ -273,6 +267,8 @@ def rulings(binary: np.ndarray, char: float) -> tuple[list, list, float, np.ndar
             rows = free[:, start:end].all(axis=1)
             own = labels[top:bottom, left + start:left + end][rows]
             own = np.unique(own[own > 0])
+            if not own.size:
+                continue
             cols = np.flatnonzero(np.isin(labels[top:bottom, left:right], own).any(axis=0))
             a, b = left + int(cols[0]), left + int(cols[-1]) + 1
             beside = [rest[top:bottom, max(0, a - side - 1):max(0, a - 1)], rest[top:bottom, b + 1:b + side + 1]]

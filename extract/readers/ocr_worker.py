@@ -27,6 +27,9 @@ _COMMON = {
     "Global.text_score": 0.0,  # every line with its score: the caller decides what to trust
 }
 
+_SURE = 0.95  # a short line first read with less is read again as RapidOCR reads it by default
+_DEFAULT_RATIO = 320 / 48  # RapidOCR's default recognition input: 48 × 320 px
+
 
 def _engine(threads: int, bare: bool):
     from rapidocr import RapidOCR
@@ -42,10 +45,10 @@ def _engine(threads: int, bare: bool):
             # A strip of a page is detected at its own resolution, not blown up to a 736 px short side.
             "Det.limit_type": "max",
             "Det.limit_side_len": 2000,
-            # Recognition costs what the width it is given costs: a cell's number is padded to 128 px
-            # (read as surely as at the default 320 — no number of the demo renditions under 0.93 —
-            # at under half the work), and lines are recognised one at a time (a batch is padded to
-            # its widest line; on one core six prose lines took half as long again together as alone).
+            # Recognition costs what the width it is given costs: a cell's number is padded to 128 px,
+            # not 320 (under half the work; the few read with less than _SURE are read again at the
+            # default width), and lines are recognised one at a time (a batch is padded to its
+            # widest line; on one core six prose lines took half as long again together as alone).
             "Rec.rec_img_shape": [3, 48, 128],
             "Rec.rec_batch_num": 1,
         })
@@ -71,6 +74,23 @@ def _detected(out, dx: int = 0, dy: int = 0) -> list:
             for b, t, s in zip(out.boxes, out.txts, out.scores)]
 
 
+def _recognised(engine, crops: list) -> list:
+    """[text, score] of each crop, recognition only (no detection); nothing read scores 0."""
+    if not crops:
+        return []
+    out = engine.recognize_txt(crops)
+    return [[str(t), float(s) if str(t) else 0.0] for t, s in zip(out.txts, out.scores)]
+
+
+def _padded(crop):
+    """The crop widened to RapidOCR's default input shape with the mid-grey (0 once normalised) the
+    default pads with: a short number read at 128 px wide is sometimes unsure where at 320 it is not."""
+    import numpy as np
+
+    h, w = crop.shape[:2]
+    return np.pad(crop, ((0, 0), (0, max(0, int(np.ceil(h * _DEFAULT_RATIO)) - w)), (0, 0)), constant_values=128)
+
+
 def _answer(engines: dict, threads: int, header: dict, gray) -> dict:
     import numpy as np
 
@@ -81,10 +101,11 @@ def _answer(engines: dict, threads: int, header: dict, gray) -> dict:
     if op == "bare":
         return {"regions": _detected(engine(np.ascontiguousarray(np.dstack([gray] * 3))))}
     crops = [np.ascontiguousarray(np.dstack([gray[y0:y1, x0:x1]] * 3)) for x0, y0, x1, y1 in header["lines"]]
-    lines = []
-    if crops:
-        out = engine.recognize_txt(crops)  # batched, widest last: recognition only, no detection
-        lines = [[str(t), float(s) if str(t) else 0.0] for t, s in zip(out.txts, out.scores)]
+    lines = _recognised(engine, crops)
+    again = [i for i, (crop, (_t, score)) in enumerate(zip(crops, lines))
+             if score < _SURE and crop.shape[1] < crop.shape[0] * _DEFAULT_RATIO]
+    for i, line in zip(again, _recognised(engine, [_padded(crops[i]) for i in again])):
+        lines[i] = line
     if header["blank"]:
         gray = gray.copy()
         for x0, y0, x1, y1 in header["blank"]:
