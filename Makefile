@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 
 CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
 
-setup: $(STAMP) /usr/bin/chromium $(CJK_FONT) /usr/bin/redis-server
+setup: $(STAMP) /usr/bin/chromium $(CJK_FONT) /usr/bin/redis-server /usr/bin/soffice
 
 # Re-installs only when pyproject.toml changes; a second run reuses the venv.
 $(STAMP): pyproject.toml
@@ -34,6 +34,11 @@ $(CJK_FONT):
 	DEBIAN_FRONTEND=noninteractive apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends fonts-wqy-zenhei
 
+# LibreOffice (Writer, no GUI) reads DOC/WPS reports and makes the demo's PDF/DOC renditions.
+/usr/bin/soffice:
+	DEBIAN_FRONTEND=noninteractive apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui
+
 demo: setup
 	$(BIN)/govarchive demo --db $(DB)
 
@@ -45,6 +50,7 @@ test: setup
 
 bench: setup
 	$(BIN)/python bench/extract.py
+	$(BIN)/python bench/formats.py
 
 clean:
 	rm -rf $(VENV) demo.db demo.db-wal demo.db-shm artifacts .pytest_cache

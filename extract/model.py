@@ -16,6 +16,7 @@ class Cell:
     col: str
     value: Optional[Number]  # None = blank as printed ("", "/", "-", "—", "无"); never 0 for a blank
     raw: str  # the text as printed, whitespace trimmed
+    confidence: Optional[float] = None  # OCR only: how sure the reading is (0–1)
 
     @property
     def code(self) -> str:
@@ -23,7 +24,10 @@ class Cell:
 
     def as_json(self) -> dict:
         # Not dataclasses.asdict: it deep-copies, a fifth of reextract's time over 200 cells a page.
-        return {"table": self.table, "row": self.row, "col": self.col, "value": self.value, "raw": self.raw}
+        d = {"table": self.table, "row": self.row, "col": self.col, "value": self.value, "raw": self.raw}
+        if self.confidence is not None:
+            d["confidence"] = self.confidence
+        return d
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ class Extraction:
     title: str | None
     metadata: dict[str, str]
     is_report: bool
-    source_kind: str | None = None  # html | text | pdf | docx | doc | wps | ofd | image; None: unreadable
+    source_kind: str | None = None  # html | text | pdf | docx | doc | wps | ofd | image | scan; None: unreadable
     agency: str | None = None
     year: int | None = None
     layout: str | None = None
@@ -93,17 +93,35 @@ def extract_page(body: bytes, content_type: str | None = None, site_name: str | 
         simple_text = page_text
         meta, labelled_title = metadata.parse_metadata(page_text)
         title = _first_report_title([labelled_title, report.title_from_text(simple_text)])
+    return extract_read(doc, root, page_text, simple_text, title, encoding=encoding,
+                        html=decoded if is_html else None, source_kind=kind, meta=meta, metas=metas,
+                        notes=notes, site_name=site_name)
+
+
+def extract_read(doc, root, page_text: str, simple_text: str, title: str | None, *, encoding: str, html: str | None,
+                 source_kind: str, table_text: str | None = None, read_tables=extract_tables,
+                 meta: dict[str, str] | None = None, metas: dict[str, str] | None = None,
+                 notes: list[str] | None = None, site_name: str | None = None) -> Extraction:
+    """Metadata, identity and, for a report, tables and checks of a page or document already read
+    into a tree (`root`, None for plain text) and text. Documents (PDF, Word, scans) come here from
+    extract.document with their own tree, the text their tables' text fallback reads (`table_text`)
+    and, for OCR, a table reader that keeps each cell's confidence."""
+    metas = metas or {}
+    if meta is None:
+        meta, labelled_title = metadata.parse_metadata(page_text)
+        if title is None:
+            title = _first_report_title([labelled_title, report.title_from_text(simple_text)])
     simple_title = to_simplified(title, threshold=1) if title else None
     result = Extraction(
         encoding=encoding,
-        is_html=is_html,
-        html=decoded if is_html else None,
+        is_html=html is not None,
+        html=html,
         text=simple_text,
         title=simple_title,
         metadata=meta,
         is_report=report.is_report(simple_title, simple_text),
-        source_kind=kind,
-        warnings=notes,
+        source_kind=source_kind,
+        warnings=list(notes or []),
     )
     if not result.is_report:
         result.warnings.append("not a report: " + (f"the title {simple_title!r} names no annual report of its own"
@@ -115,7 +133,7 @@ def extract_page(body: bytes, content_type: str | None = None, site_name: str | 
     result.agency = report.agency_of(simple_title, simple_text, hints, publisher=meta.get("publisher"),
                                      site_name=site_name)
     result.year = report.year_of(simple_title, simple_text)
-    tables = extract_tables(root, simple_text)
+    tables = read_tables(root, table_text or simple_text)
     result.layout = tables.layout
     result.cells = tables.cells
     result.warnings += tables.warnings
