@@ -46,7 +46,7 @@ serve: setup
 	$(BIN)/govarchive serve --db $(DB)
 
 test: setup
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile --durations=15
 
 bench: setup
 	$(BIN)/python bench/extract.py
