@@ -66,14 +66,15 @@ def ofd_from_pdf(pdf: bytes) -> bytes:
 
 
 def _words(line: dict) -> list[dict]:
-    """A text line cut where its characters leave a wide gap (separate cells: separate text objects);
-    a narrower gap is a space as pdfplumber reads it (over 3 pt)."""
+    """A text line cut where its characters leave a gap wider than about half a character (separate
+    cells: separate text objects, as a layout engine writes them); a narrower gap over 3 pt is a
+    space. (1.5 characters joined 其 of a wrapped 其他 header to 计 of 总计 in the next cell.)"""
     out: list[dict] = []
     for ch in line.get("chars") or []:
         if not ch["text"].strip():
             continue
         gap = ch["x0"] - out[-1]["x1"] if out else None
-        if gap is not None and gap <= max(4.0, (ch["x1"] - ch["x0"]) * 1.5):
+        if gap is not None and gap <= max(4.0, (ch["x1"] - ch["x0"]) * 0.6):
             w = out[-1]
             w["text"] += (" " if gap > 3 else "") + ch["text"]
             w["x1"], w["top"], w["bottom"] = ch["x1"], min(w["top"], ch["top"]), max(w["bottom"], ch["bottom"])

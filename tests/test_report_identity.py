@@ -208,10 +208,16 @@ def test_python_m_extract_exit_codes_and_help(tmp_path):
     run = lambda *a: subprocess.run([sys.executable, "-m", "extract", *map(str, a)], capture_output=True, text=True)  # noqa: E731
     ok = run(page)
     assert ok.returncode == 0 and json.loads(ok.stdout)["source_kind"] == "html"
-    both = run(page, pdf)
-    assert both.returncode == 1 and len(both.stdout.splitlines()) == 2
-    assert json.loads(both.stdout.splitlines()[1])["source_kind"] == "pdf"
-    assert f"extract: {pdf}: a PDF file, not a page" in both.stderr
+    both = run(page, pdf)  # a PDF is read (extract.document): a document that is no report
+    assert both.returncode == 0 and len(both.stdout.splitlines()) == 2
+    read = json.loads(both.stdout.splitlines()[1])
+    assert (read["source_kind"], read["cells"], read["warnings"]) == \
+        ("scan", [], ["not a report: no report title and no report tables"])  # make_pdf draws no text layer
+    junk = tmp_path / "r.bin"
+    junk.write_bytes(bytes(range(256)) * 4)
+    bad = run(page, junk)
+    assert bad.returncode == 1 and len(bad.stdout.splitlines()) == 2
+    assert f"extract: {junk}: binary data in no format this extractor reads" in bad.stderr
     helped = run("--help")
     assert helped.returncode == 0 and "Exit status" in helped.stdout
     assert run().returncode == 2

@@ -313,36 +313,45 @@ def _join(a: Table, b: Table) -> Table:
     cells = list(a.cells)
     last = [c for c in cells if abs(c.y1 - a.bottom) <= tol]
     first = [c for c in moved if abs(c.y0 - a.bottom) <= tol]
-    if _broken_row(last, first, tol):
+    continued = _broken_row(last, first, tol)
+    for c, above in continued:
         # A row the page break cut in two: each part's cells are the same cells, continued.
-        for c in first:
-            above = next(u for u in last if abs(u.x0 - c.x0) <= tol and abs(u.x1 - c.x1) <= tol)
-            above.text = "\n".join(t for t in (above.text, c.text) if t)
-            above.y1 = c.y1
-            if c.confidence is not None:
-                above.confidence = c.confidence if above.confidence is None else min(above.confidence, c.confidence)
-        moved = [c for c in moved if c not in first]
+        above.text = "\n".join(t for t in (above.text, c.text) if t)
+        above.y1 = c.y1
+        if c.confidence is not None:
+            above.confidence = c.confidence if above.confidence is None else min(above.confidence, c.confidence)
+    moved = [c for c in moved if all(c is not d for d, _ in continued)]
     return Table(cells + moved, max(a.tol, b.tol), a.page)
 
 
 _NUMBERED = re.compile(r"^[（(]?[一二三四五六七八九十\d]+[）)、.．]")
 
 
-def _broken_row(last: list[Cell], first: list[Cell], tol: float) -> bool:
-    """True when the first row after the break continues the last row before it: every cell lines
-    up with one above, no cell starts a numbered label (every row of the national tables has one),
-    and no column has a number on both sides."""
+def _broken_row(last: list[Cell], first: list[Cell], tol: float) -> list[tuple[Cell, Cell]]:
+    """The cells of the first row after the break that continue a cell of the last row before it,
+    each with that cell; none when that row is a row of its own. A row continues when each of its
+    cells lines up with one above, no cell starts a numbered label (every row of the national tables
+    has one) and no column has a number on both sides. Cells lying under a wider cell above that
+    does not continue (商业企业 … under 法人或其他组织, the break falling inside 自然人 and 总计,
+    which span two header rows) are the next row, not continuations."""
     from extract.values import kind
 
-    if not first:
-        return False
+    pairs: list[tuple[Cell, Cell]] = []
+    under: list[Cell] = []
     for c in first:
         above = [u for u in last if abs(u.x0 - c.x0) <= tol and abs(u.x1 - c.x1) <= tol]
-        if not above or _NUMBERED.match(c.text.strip()):
-            return False
-        if kind(c.text) == "number" and kind(above[0].text) == "number":
-            return False
-    return True
+        if above:
+            if _NUMBERED.match(c.text.strip()) or (kind(c.text) == "number" and kind(above[0].text) == "number"):
+                return []
+            pairs.append((c, above[0]))
+            continue
+        wider = [u for u in last if u.x0 - tol <= c.x0 and c.x1 <= u.x1 + tol and u.x1 - u.x0 > c.x1 - c.x0 + tol]
+        if not wider:
+            return []
+        under.append(wider[0])
+    if any(u is p for u in under for _, p in pairs):
+        return []  # a cell both continued and split below: not a cut row
+    return pairs
 
 
 def _snapped(x: float, snap: dict[float, float], tol: float) -> float:
