@@ -8,6 +8,8 @@ import sys
 import pytest
 
 from conftest import GOVARCHIVE, ROOT, crawl, run_cli
+from demo_portal import city_truth
+from expected import EXPECTED_REPORTS
 
 
 def test_a_default_crawl_prints_little_and_tries_no_network(crawled):
@@ -67,11 +69,12 @@ def test_check_site_tries_one_url_without_an_archive(portal, tmp_path):
 def test_make_demo_twice_adds_nothing(tmp_path):
     db = tmp_path / "demo.db"
     first = run_cli("demo", "--db", str(db), timeout=300)
-    assert "report pages found: 49" in first.stdout
+    reports = len(EXPECTED_REPORTS) + len(city_truth.REPORTS)  # the five sites' and the city's
+    assert f"report pages found: {reports}" in first.stdout
     with sqlite3.connect(db) as conn:
         before = conn.execute("SELECT count(*), (SELECT count(*) FROM reports) FROM pages").fetchone()
     second = run_cli("demo", "--db", str(db), timeout=300)
     with sqlite3.connect(db) as conn:
         after = conn.execute("SELECT count(*), (SELECT count(*) FROM reports) FROM pages").fetchone()
-    assert after == before and before[1] == 49
+    assert after == before and before[1] == reports
     assert "report pages found: 0" in second.stdout and "0 new versions" in second.stdout

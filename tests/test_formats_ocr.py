@@ -52,7 +52,9 @@ def test_a_cell_under_the_threshold_is_left_out_and_named():
     _td(doc, "+185", "行政处罚").set("data-confidence", "0.612")
     e = from_document(doc)
     assert cell_set(e) == {c for c in expected_cells("000") if c[:3] != ("active", "penalty", "change")}
-    assert e.warnings == [f"active.penalty.change: OCR read '+185' with confidence 0.612 < {CONFIDENCE}; cell left out"]
+    assert e.warnings == [f"active.penalty.change: OCR read '+185' with confidence 0.612 < {CONFIDENCE}; cell left out",
+                          "incomplete: 197 of 198 expected cells; missing: active.penalty (change)"]
+    assert e.check_status == "incomplete"
 
 
 def test_a_cell_with_ink_but_nothing_read_is_left_out_not_blank():
@@ -64,7 +66,8 @@ def test_a_cell_with_ink_but_nothing_read_is_left_out_not_blank():
     assert ("active", "penalty", "decisions") not in {c[:3] for c in cell_set(e)}
     assert len(e.cells) == 197
     assert e.warnings == [f"active.penalty.decisions: OCR ink but no text read with confidence 0.000 < {CONFIDENCE}; "
-                          "cell left out"]
+                          "cell left out", "incomplete: 197 of 198 expected cells; missing: active.penalty (decisions)"]
+    assert e.check_status == "incomplete"
 
 
 def test_a_table_whose_checks_fail_after_ocr_is_flagged():
@@ -90,7 +93,8 @@ def test_ocr_past_its_limits_costs_the_page_not_the_caller(monkeypatch, limit, w
     e = extract_document(rendition_pages("000")[0])
     ocr.stop_worker()
     assert e.cells == [] and e.source_kind == "image"
-    assert len(e.warnings) == 1 and e.warnings[0].startswith("page 1: " + why) and e.warnings[0].endswith("page left out")
+    assert len(e.warnings) == 2 and e.warnings[0].startswith("page 1: " + why) and e.warnings[0].endswith("page left out")
+    assert e.warnings[1] == "not a report: no report title and no report tables"  # nothing else was read
 
 
 # ------------------------------------------------------------------------------------- real OCR
@@ -192,9 +196,9 @@ def test_ocr_models_ship_in_the_wheel_and_need_no_network(tmp_path):
     assert any("det" in m for m in models) and any("rec" in m for m in models)
     page = tmp_path / "page.png"
     page.write_bytes(rendition_pages("000")[1])
-    probe = ("import sys, cv2; from extract.readers.ocr import recognise; "
+    probe = ("import sys, cv2; from extract.readers.ocr import bare; "
              "g = cv2.imread(sys.argv[1], cv2.IMREAD_GRAYSCALE); "
-             "print('\\n'.join(t for _b, t, _s in recognise(g)))")
+             "print('\\n'.join(t for _b, t, _s in bare(g)))")
     proc = subprocess.run(["unshare", "-n", sys.executable, "-c", probe, str(page)], capture_output=True, text=True,
                           timeout=300)
     if proc.returncode != 0 and "unshare" in proc.stderr and "Operation not permitted" in proc.stderr:
