@@ -31,6 +31,8 @@ class AttachmentItem:
     headers: dict[str, list[str]]
     body: bytes
     fetched_at: str
+    image_index: int | None = None  # an image of a report printed as images （图片版）: its place on the page
+    image_count: int | None = None  # and how many images the page prints
 
 
 @dataclass
