@@ -158,8 +158,9 @@ def _rebuild_reports(db: sqlite_utils.Database) -> None:
             raise sqlite3.DatabaseError("reports: rebuild copied a different number of rows")
         conn.execute("DROP TABLE reports")
         conn.execute("ALTER TABLE reports_rebuilt RENAME TO reports")
-        if conn.execute("PRAGMA foreign_key_check").fetchall():
-            raise sqlite3.DatabaseError("reports: rebuild left dangling references")
+        for table in ("reports", "report_cells", "report_checks"):
+            if conn.execute(f"PRAGMA foreign_key_check({table})").fetchone():
+                raise sqlite3.DatabaseError(f"reports: rebuild left dangling references in {table}")
         conn.commit()
     except BaseException:
         conn.rollback()
