@@ -237,3 +237,21 @@ def test_an_archive_from_before_is_rebuilt_keeping_every_row_and_id(documents_cr
     assert [(a, y) for a, y, _ in got] == sorted(EXPECTED_REPORTS.values())
     assert [s for *_, s in got].count("attachment") == 3  # huancui PDF, ningxia DOCX, yanliang DOC (jiangbei's page wins)
     assert rows(old, f"SELECT {OLD_COLUMNS} FROM reports WHERE source = 'page' ORDER BY id") == before_reports
+
+
+def test_report_page_says_where_the_report_was_read_from(documents_portal, documents_crawl):
+    from test_report_page import Client, shown_cells
+
+    db, _ = documents_crawl
+    _, ids = report_rows(documents_portal, db)
+    path = DOCUMENTS["huancui"][0]
+    client = Client(db)
+    doc = client.html(f"/-/report/{ids[('huancui', path, 'attachment')]}")
+    assert doc.get_element_by_id("read-from").text_content() == "attachment P2020ndbg.pdf (pdf)"
+    seed = {f"{c[0]}.{c[1]}.{c[2]}": ("" if c[3] is None else str(c[3]), c[5]) for c in expected_cells("001")}
+    assert shown_cells(doc) == seed
+    page_report = client.html(f"/-/report/{ids[('huancui', path, 'page')]}")
+    link = page_report.get_element_by_id("duplicate-of").xpath(".//a/@href")
+    assert link == [f"/-/report/{ids[('huancui', path, 'attachment')]}"]
+    images = client.html(f"/-/report/{ids[('quzhou', DOCUMENTS['quzhou'][0], 'images')]}")
+    assert images.get_element_by_id("read-from").text_content() == "the page's images （图片版）, read in order (image)"
