@@ -5,6 +5,7 @@ agency and year; reextract, a file that cannot be read, and an archive from befo
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 import sqlite3
 from dataclasses import replace
@@ -127,6 +128,8 @@ def test_summary_and_listing_name_the_sources(documents_crawl):
     assert "2020 (layout 2019; from a DOCX attachment, 198 of 198 cells)" in result.stdout
     listed = run_cli("reports", "--db", str(db)).stdout.splitlines()
     assert listed[-1] == f"{len(EXPECTED_REPORTS)} reports"
+    read_from = sorted(re.search(r"  \(from (\w+) (?:\S*/)?(\S+)\)$", line).groups() for line in listed if "  (from " in line)
+    assert read_from == [("doc", "P2020ndbg.doc"), ("docx", "P2020ndbg.docx"), ("its", "images"), ("pdf", "P2020ndbg.pdf")]
 
 
 def test_export_has_one_row_per_current_report(documents_crawl, tmp_path):
