@@ -109,20 +109,21 @@ def write_document_extraction(db: sqlite_utils.Database, job: DocumentJob, extra
     return report_id, True
 
 
-def unextracted_documents(db: sqlite_utils.Database, sites: list[str]) -> list[DocumentJob]:
+def unextracted_documents(db: sqlite_utils.Database, sites: list[str]) -> list[tuple[str, int]]:
     """Files and image pages of these sites whose extraction never landed (the crawl that stored
-    them died, or came before files were read)."""
+    them died, or came before files were read): ("attachment", id) and ("images", page id), read
+    into jobs one at a time by `job_for` (their bodies can be large)."""
     marks = ",".join("?" * len(sites)) or "NULL"
-    jobs = []
-    for (attachment_id,) in db.execute(
-            f"SELECT id FROM attachments WHERE extraction_digest IS NULL AND page_id IS NOT NULL"
-            f" AND image_index IS NULL AND site IN ({marks}) ORDER BY id", list(sites)).fetchall():
-        jobs.append(attachment_job(db, attachment_id))
-    for (page_id,) in db.execute(
-            f"SELECT DISTINCT page_id FROM attachments WHERE extraction_digest IS NULL AND page_id IS NOT NULL"
-            f" AND image_index IS NOT NULL AND site IN ({marks}) ORDER BY page_id", list(sites)).fetchall():
-        jobs.append(images_job(db, page_id))
-    return [j for j in jobs if j is not None]
+    files = db.execute(f"SELECT id FROM attachments WHERE extraction_digest IS NULL AND page_id IS NOT NULL"
+                       f" AND image_index IS NULL AND site IN ({marks}) ORDER BY id", list(sites)).fetchall()
+    images = db.execute(f"SELECT DISTINCT page_id FROM attachments WHERE extraction_digest IS NULL AND page_id IS NOT"
+                        f" NULL AND image_index IS NOT NULL AND site IN ({marks}) ORDER BY page_id", list(sites)).fetchall()
+    return [("attachment", i) for (i,) in files] + [("images", p) for (p,) in images]
+
+
+def job_for(db: sqlite_utils.Database, key: tuple[str, int]) -> DocumentJob | None:
+    source, ident = key
+    return attachment_job(db, ident) if source == "attachment" else images_job(db, ident)
 
 
 def all_documents(db: sqlite_utils.Database, since: str | None = None):

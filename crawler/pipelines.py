@@ -20,7 +20,7 @@ from concurrent.futures.process import BrokenProcessPool
 from scrapy import signals
 
 from archive.db import open_archive
-from archive.documents import (DocumentJob, attachment_job, extract_job, images_job, unextracted_documents,
+from archive.documents import (DocumentJob, attachment_job, extract_job, images_job, job_for, unextracted_documents,
                                write_document_extraction)
 from archive.failures import record_failure, resolve, run_failures
 from archive.sitemap import MapEntry, record as record_map
@@ -144,13 +144,15 @@ class ArchivePipeline:
         self.pending.add(task)
         task.add_done_callback(self.pending.discard)
 
-    async def _extract_backlog(self, page_ids: list[int], documents: list[DocumentJob]) -> None:
+    async def _extract_backlog(self, page_ids: list[int], documents: list[tuple[str, int]]) -> None:
         for page_id in page_ids:
             fetch = page_fetch(self.db, page_id)
             await self._queue(fetch.site, page_id, fetch)
-        for job in documents:
-            site = self.db.execute("SELECT site FROM attachments WHERE id = ?", [job.attachment_ids[0]]).fetchone()[0]
-            await self._queue_document(site, job)
+        for key in documents:
+            job = job_for(self.db, key)
+            if job is not None:
+                site = self.db.execute("SELECT site FROM attachments WHERE id = ?", [job.attachment_ids[0]]).fetchone()[0]
+                await self._queue_document(site, job)
 
     async def _extract_document(self, site: str, job: DocumentJob) -> None:
         extraction, error = await self._in_pool(extract_job, job)

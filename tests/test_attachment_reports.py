@@ -258,3 +258,22 @@ def test_report_page_says_where_the_report_was_read_from(documents_portal, docum
     assert link == [f"/-/report/{ids[('huancui', path, 'attachment')]}"]
     images = client.html(f"/-/report/{ids[('quzhou', DOCUMENTS['quzhou'][0], 'images')]}")
     assert images.get_element_by_id("read-from").text_content() == "the page's images （图片版）, read in order (image)"
+
+
+def test_files_left_unread_are_read_by_the_next_crawl(tmp_path):
+    """Archived without extraction (EXTRACT_DURING_CRAWL=False, or a crawl that died): the next
+    crawl of the site reads its files first, as it does pages."""
+    from demo_portal.sites import with_documents
+
+    site = with_documents(ningxia())  # the 2020 report only as a DOCX
+    with DemoPortal((site,)) as portal:
+        sites = portal.write_sites_file(tmp_path / "sites.toml")
+        db = tmp_path / "archive.db"
+        crawl(sites, db, "-s", "EXTRACT_DURING_CRAWL=False")
+        assert rows(db, "SELECT count(*), count(extraction_digest) FROM attachments") == [(2, 0)]  # the DOCX and the pdf.js PDF
+        assert rows(db, "SELECT count(*) FROM reports") == [(0,)]
+        crawl(sites, db)
+        assert rows(db, "SELECT count(*), count(extraction_digest) FROM attachments") == [(2, 2)]
+        ((report_id, source, kind),) = rows(db, "SELECT id, source, source_kind FROM current_reports WHERE year = 2020")
+        assert (source, kind) == ("attachment", "docx")
+        assert cell_set(db, report_id) == expected_cells("004")
