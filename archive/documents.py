@@ -126,6 +126,36 @@ def job_for(db: sqlite_utils.Database, key: tuple[str, int]) -> DocumentJob | No
     return attachment_job(db, ident) if source == "attachment" else images_job(db, ident)
 
 
+def relink(db: sqlite_utils.Database, page_id: int, links: list[str]) -> int:
+    """A new version of a page that still links files the archive holds unchanged (one version
+    each, stored with an older version of the page): those files, and the reports read from them,
+    move to the new version, so that they stay current with it. Returns how many moved."""
+    url = db.execute("SELECT url FROM pages WHERE id = ?", [page_id]).fetchone()[0]
+    moved, older = 0, set()
+    with db.conn:
+        for link in links:
+            row = db.execute("SELECT a.id, a.page_id FROM attachments a JOIN pages p ON p.id = a.page_id"
+                             " WHERE a.url = ? AND p.url = ? AND a.page_id < ? ORDER BY a.id DESC LIMIT 1",
+                             [link, url, page_id]).fetchone()
+            if row is None:
+                continue
+            db.execute("UPDATE attachments SET page_id = ? WHERE id = ?", [page_id, row[0]])
+            db.execute("UPDATE reports SET page = ?, duplicate_of = NULL WHERE attachment = ?", [page_id, row[0]])
+            older.add(row[1])
+            moved += 1
+        for old in older:
+            # A report read from the page's images goes with them, unless the new version has its own.
+            if not db.execute("SELECT 1 FROM reports WHERE page = ? AND source = 'images'", [page_id]).fetchone() \
+                    and not db.execute("SELECT 1 FROM attachments WHERE page_id = ? AND image_index IS NOT NULL",
+                                       [old]).fetchone():
+                db.execute("UPDATE reports SET page = ?, duplicate_of = NULL WHERE page = ? AND source = 'images'",
+                           [page_id, old])
+            settle_duplicates(db, old)
+        if older:
+            settle_duplicates(db, page_id)
+    return moved
+
+
 def all_documents(db: sqlite_utils.Database, since: str | None = None):
     """Every stored file and image page (for `govarchive reextract`), one job at a time."""
     where, params = (" AND fetched_at >= ?", [since]) if since else ("", [])

@@ -19,6 +19,7 @@ class PageItem:
     request_body: bytes | None = None  # the form of a POST
     failed: bool = False  # kept as evidence, but the fetch failed (a rendering whose data requests failed)
     agency_hint: str | None = None  # the department the page was found under (directory link, breadcrumb)
+    file_links: list[str] | None = None  # a detail page's attachments and report images (their URLs)
 
 
 @dataclass

@@ -20,8 +20,8 @@ from concurrent.futures.process import BrokenProcessPool
 from scrapy import signals
 
 from archive.db import open_archive
-from archive.documents import (DocumentJob, attachment_job, extract_job, images_job, job_for, unextracted_documents,
-                               write_document_extraction)
+from archive.documents import (DocumentJob, attachment_job, extract_job, images_job, job_for, relink,
+                               unextracted_documents, write_document_extraction)
 from archive.failures import record_failure, resolve, run_failures
 from archive.sitemap import MapEntry, record as record_map
 from archive.lock import lock_archive, unlock_archive
@@ -115,6 +115,8 @@ class ArchivePipeline:
         fetch.method, fetch.rendered, fetch.request_body = item.method, item.rendered, item.request_body
         fetch.agency_hint = item.agency_hint
         page_id, new = insert_version(self.db, fetch)
+        if new and item.file_links:
+            relink(self.db, page_id, item.file_links)
         if not item.failed:
             resolve(self.db, item.url, self.crawl_id, method=item.method, request_body=item.request_body)
         self.stats.inc_value(f"govarchive/stored/{item.site}")

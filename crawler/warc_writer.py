@@ -111,7 +111,7 @@ class IndexWriter:
     def item(self, item) -> None:
         if isinstance(item, PageItem):
             self._fetch(item, "page", method=item.method, request_body=b64(item.request_body), rendered=item.rendered,
-                        failed=item.failed, role=item.role, agency_hint=item.agency_hint)
+                        failed=item.failed, role=item.role, agency_hint=item.agency_hint, file_links=item.file_links)
         elif isinstance(item, AttachmentItem):
             self._fetch(item, "attachment", source_page=item.source_page, image_index=item.image_index,
                         image_count=item.image_count)

@@ -277,3 +277,31 @@ def test_files_left_unread_are_read_by_the_next_crawl(tmp_path):
         ((report_id, source, kind),) = rows(db, "SELECT id, source, source_kind FROM current_reports WHERE year = 2020")
         assert (source, kind) == ("attachment", "docx")
         assert cell_set(db, report_id) == expected_cells("004")
+
+
+def test_a_changed_page_keeps_the_report_of_its_unchanged_file(tmp_path):
+    """The page changes (a correction notice), the DOCX it links does not: the file stays one
+    version, and it and its report move to the new page version, which stays the current report."""
+    from demo_portal.sites import with_documents
+
+    site = with_documents(ningxia())
+    report = DOCUMENTS["ningxia"][0]
+    with DemoPortal((site,)) as portal:
+        sites = portal.write_sites_file(tmp_path / "sites.toml")
+        db = tmp_path / "archive.db"
+        crawl(sites, db)
+        ((first_id, first_page),) = rows(db, "SELECT id, page FROM current_reports WHERE year = 2020")
+        server = portal.servers["ningxia"]
+        server.set_page(report, server.pages[report][0].replace(b"</body>", "<p>更正说明。</p></body>".encode("gbk")))
+        crawl(sites, db, "-s", "REFETCH_AFTER=0")
+        url = portal.url("ningxia", report)
+        old_version, new_version = [i for (i,) in rows(db, "SELECT id FROM pages WHERE url = ? ORDER BY id", [url])]
+        assert first_page == old_version
+        assert rows(db, "SELECT count(*) FROM attachments") == [(2,)]  # the files: one version each
+        assert rows(db, "SELECT DISTINCT page_id FROM attachments") == [(new_version,)]
+        ((report_id, page, source),) = rows(db, "SELECT id, page, source FROM current_reports WHERE year = 2020")
+        assert (report_id, page, source) == (first_id, new_version, "attachment")
+        assert cell_set(db, report_id) == expected_cells("004")
+        # Each page version keeps its own (empty) page report; the new one defers to the file's.
+        assert rows(db, "SELECT page, duplicate_of FROM reports WHERE source = 'page' AND year = 2020 ORDER BY page") \
+            == [(old_version, None), (new_version, report_id)]

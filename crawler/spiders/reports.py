@@ -255,8 +255,12 @@ class ReportsSpider(scrapy.Spider):
                 return  # rendered again; this DOM is not what the page shows
         item = self._page_item(site, response)
         item.failed = bool(response.meta.get("render_failures"))
+        text = isinstance(response, scrapy.http.TextResponse)
+        if role == "detail" and text:  # the archive moves files a new version still links to it
+            item.file_links = (attachments(response.selector, response.url, site)[:self.attachments_max]
+                               + report_images(response.selector, response.url, site)[:self.attachments_max])
         yield item
-        if not isinstance(response, scrapy.http.TextResponse):
+        if not text:
             return
         if role == "detail":
             yield from self._attachments(site, response.selector, response.url)
