@@ -11,7 +11,7 @@ import sqlite3
 
 import sqlite_utils
 
-from archive.schema import DDL, SCHEMA_VERSION, VIEWS
+from archive.schema import DDL, REPORT_INDEXES, REPORTS_TABLE, SCHEMA_VERSION, VIEWS
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -106,7 +106,8 @@ def open_archive(path: str | os.PathLike, *, create: bool = True, readonly: bool
             db.execute("PRAGMA foreign_keys = ON")
             db.executescript(DDL)
             _migrate(db)
-            db.executescript(VIEWS)
+            db.executescript(REPORT_INDEXES)
+            _views(db)
             _full_text(db)
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         db.execute("SELECT count(*) FROM sqlite_master").fetchone()
@@ -119,6 +120,7 @@ def open_archive(path: str | os.PathLike, *, create: bool = True, readonly: bool
 _ADDED_COLUMNS = {
     "reports": {"check_status": str, "expected_cells": int, "cells_found": int},
     "pages": {"request_body": bytes, "agency_hint": str},
+    "attachments": {"image_index": int, "extractor_version": str, "extract_error": str, "extraction_digest": str},
     "crawls": {"summary": str, "pid": int, "failures": int},
 }
 
@@ -129,6 +131,60 @@ def _migrate(db: sqlite_utils.Database) -> None:
         for name, kind in columns.items():
             if name not in have:
                 db[table].add_column(name, kind)
+    if "source" not in db["reports"].columns_dict:
+        _rebuild_reports(db)
+
+
+def _rebuild_reports(db: sqlite_utils.Database) -> None:
+    """An archive from before reports came from attachments: its `reports` has UNIQUE (page), which
+    SQLite cannot drop in place. The table is rebuilt (SQLite's documented way: new table, rows
+    copied with their ids, old one dropped, new one renamed) in one transaction; every row is a page
+    report. Foreign keys are off meanwhile (report_cells and report_checks keep pointing at the
+    same ids) and checked before the commit."""
+    conn = db.conn
+    conn.commit()
+    conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'view'").fetchall():
+            conn.execute(f"DROP VIEW {name}")  # they name reports; made again by _views
+        old = [r[1] for r in conn.execute("PRAGMA table_info(reports)")]
+        conn.execute(REPORTS_TABLE.replace("reports", "reports_rebuilt", 1))
+        new = [r[1] for r in conn.execute("PRAGMA table_info(reports_rebuilt)")]
+        keep = ", ".join(c for c in old if c in new)
+        conn.execute(f"INSERT INTO reports_rebuilt ({keep}, source) SELECT {keep}, 'page' FROM reports ORDER BY id")
+        copied = conn.execute("SELECT count(*) FROM reports_rebuilt").fetchone()[0]
+        if copied != conn.execute("SELECT count(*) FROM reports").fetchone()[0]:
+            raise sqlite3.DatabaseError("reports: rebuild copied a different number of rows")
+        conn.execute("DROP TABLE reports")
+        conn.execute("ALTER TABLE reports_rebuilt RENAME TO reports")
+        for table in ("reports", "report_cells", "report_checks"):
+            if conn.execute(f"PRAGMA foreign_key_check({table})").fetchone():
+                raise sqlite3.DatabaseError(f"reports: rebuild left dangling references in {table}")
+        conn.commit()
+    except BaseException:
+        conn.rollback()
+        raise
+    finally:
+        conn.execute("PRAGMA foreign_keys = ON")
+
+
+def _views(db: sqlite_utils.Database) -> None:
+    """The views as this version defines them: one an older archive has under the same name, with
+    other SQL, is replaced."""
+    import re
+
+    have = dict(db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'view'").fetchall())
+    for statement in filter(str.strip, re.split(r";\s*\n", VIEWS)):
+        sql = "\n".join(line for line in statement.strip().splitlines() if not line.startswith("--"))
+        name = re.match(r"CREATE VIEW IF NOT EXISTS (\w+)", sql).group(1)
+        wanted = sql.replace("CREATE VIEW IF NOT EXISTS", "CREATE VIEW", 1)
+        if have.get(name) == wanted:
+            continue
+        with db.conn:
+            if name in have:
+                db.execute(f"DROP VIEW {name}")
+            db.execute(wanted)
 
 
 def _full_text(db: sqlite_utils.Database) -> None:

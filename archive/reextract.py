@@ -1,4 +1,5 @@
-"""`govarchive reextract`: run the current extractor over every stored page again.
+"""`govarchive reextract`: run the current extractor over every stored page, file and image-only
+page （图片版） again.
 
 Extraction is pure, so it runs in worker processes; only the parent writes, one transaction per
 batch, each page's old extraction replaced whole. A page that breaks the extractor gets its error
@@ -10,6 +11,7 @@ import multiprocessing
 from dataclasses import dataclass, field
 
 from archive.db import open_archive
+from archive.documents import all_documents, extract_job, write_document_extraction
 from archive.store import safe_extract, utcnow, write_extraction
 
 BATCH = 200
@@ -25,11 +27,16 @@ class ReextractResult:
     errors: int = 0
     changed: int = 0
     error_pages: list[str] = field(default_factory=list)
+    documents: int = 0  # files, and image-only pages read as one document each
+    document_reports: int = 0
+    document_errors: int = 0  # files that could not be read (their attachments.extract_error)
+    documents_changed: int = 0
 
     def format(self) -> str:
         return (f"re-extracted {self.pages} pages: {self.reports} reports, {self.cells} cells, "
                 f"{self.checks_failed} checks failed, {self.warnings} warnings, {self.errors} extractor errors, "
-                f"{self.changed} pages changed")
+                f"{self.changed} pages changed; {self.documents} files and image pages: {self.document_reports} "
+                f"reports, {self.document_errors} unreadable, {self.documents_changed} changed")
 
 
 def _work(row):
@@ -71,6 +78,7 @@ def reextract(db_path: str, jobs: int = 1, since: str | None = None, progress: b
             _write(db, done, result, started)
             if bar:
                 bar.update(len(rows))
+        _documents(db, pool, since, result, started)
     finally:
         if pool:
             pool.close()
@@ -99,3 +107,22 @@ def _write(db, batch, result: ReextractResult, started: str) -> None:
                 result.cells += len(extraction.cells)
                 result.checks_failed += sum(c.status == "failed" for c in extraction.checks)
                 result.warnings += len(extraction.warnings)
+
+
+def _documents(db, pool, since: str | None, result: ReextractResult, started: str) -> None:
+    """Files and image pages, a few at a time: their bodies are large, their extraction slow."""
+    jobs = list(all_documents(db, since))
+    for start in range(0, len(jobs), 8):
+        batch = jobs[start:start + 8]
+        done = pool.map(extract_job, batch, chunksize=1) if pool else [extract_job(j) for j in batch]
+        with db.conn:
+            for job, (extraction, error) in zip(batch, done):
+                report_id, changed = write_document_extraction(db, job, extraction, error, extracted_at=started)
+                result.documents += 1
+                result.documents_changed += changed
+                result.document_reports += report_id is not None
+                stored_error = db.execute("SELECT extract_error FROM attachments WHERE id = ?",
+                                          [job.attachment_ids[0]]).fetchone()[0]
+                if stored_error:
+                    result.document_errors += 1
+                    result.error_pages.append(f"attachment {job.attachment_ids[0]}: {stored_error}")

@@ -3,11 +3,11 @@
 
 # PRAGMA user_version of an archive this code writes. An archive with a higher number was written
 # by a newer govarchive: refused rather than half-understood.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 METADATA_COLUMNS = ("index_no", "publisher", "written_date", "published_date", "doc_no", "topic", "disclosure", "genre")
 
-DDL = """
+_CORE_TABLES = """
 CREATE TABLE IF NOT EXISTS crawls (
     id INTEGER PRIMARY KEY,
     started TEXT NOT NULL,
@@ -70,11 +70,24 @@ CREATE TABLE IF NOT EXISTS attachments (
     size INTEGER,
     sha256 TEXT NOT NULL,
     body BLOB,
+    image_index INTEGER,           -- a report printed as images （图片版）: this image's place on its page (0, 1 …)
+    extractor_version TEXT,
+    extract_error TEXT,            -- why the file could not be read (a truncated PDF …), or the extractor's exception
+    extraction_digest TEXT,        -- sha256 of the extraction output, as for pages
     UNIQUE (url, sha256)
 );
+"""
+
+# The reports table on its own: an archive from before reports came from attachments is rebuilt
+# into it (archive.db), since SQLite cannot drop the old UNIQUE (page) in place.
+REPORTS_TABLE = """
 CREATE TABLE IF NOT EXISTS reports (
     id INTEGER PRIMARY KEY,
-    page INTEGER NOT NULL UNIQUE REFERENCES pages(id),
+    page INTEGER NOT NULL REFERENCES pages(id),  -- the report's page, or the page that links its file
+    source TEXT NOT NULL DEFAULT 'page',  -- page (its HTML) | attachment (a file it links) | images (its images, in order)
+    attachment INTEGER REFERENCES attachments(id),  -- the file, for source = attachment; else NULL
+    source_kind TEXT,              -- the reader: html | text | pdf | docx | doc | wps | ofd | image | scan
+    duplicate_of INTEGER REFERENCES reports(id),  -- the same report read from another source of the page, which won
     title TEXT,
     agency TEXT,
     year INTEGER,
@@ -88,7 +101,19 @@ CREATE TABLE IF NOT EXISTS reports (
     extractor_version TEXT,
     extracted_at TEXT
 );
+"""
+
+# After the reports table has its columns (old archives are migrated first).
+REPORT_INDEXES = """
 CREATE INDEX IF NOT EXISTS reports_agency_year ON reports(agency, year);
+-- One report from the page's HTML and one from its images per page version; one per attachment.
+CREATE UNIQUE INDEX IF NOT EXISTS reports_of_page ON reports(page, source) WHERE source != 'attachment';
+CREATE UNIQUE INDEX IF NOT EXISTS reports_of_attachment ON reports(attachment) WHERE attachment IS NOT NULL;
+CREATE INDEX IF NOT EXISTS reports_page ON reports(page);
+CREATE INDEX IF NOT EXISTS attachments_page ON attachments(page_id);
+"""
+
+_MORE_TABLES = """
 CREATE TABLE IF NOT EXISTS report_cells (
     report_id INTEGER NOT NULL REFERENCES reports(id),
     table_code TEXT NOT NULL,
@@ -148,15 +173,19 @@ CREATE UNIQUE INDEX IF NOT EXISTS fetch_errors_open
 CREATE INDEX IF NOT EXISTS fetch_errors_referer ON fetch_errors(referer) WHERE resolved_at IS NULL;
 """
 
+DDL = _CORE_TABLES + REPORTS_TABLE + _MORE_TABLES
+
 VIEWS = """
--- The newest version of each report page: what the views below count.
+-- The newest version of each report page, one report each: a report read from two sources of the
+-- page (its HTML and a PDF it links) counts once, as the one that won (duplicate_of IS NULL).
+-- url is the page's; attachment_url the file's, for a report read from one.
 CREATE VIEW IF NOT EXISTS current_reports AS
-SELECT r.*, p.url, p.fetched_at
-FROM reports r JOIN pages p ON p.id = r.page
-WHERE p.id = (SELECT max(id) FROM pages WHERE url = p.url);
+SELECT r.*, p.url, p.fetched_at, a.url AS attachment_url
+FROM reports r JOIN pages p ON p.id = r.page LEFT JOIN attachments a ON a.id = r.attachment
+WHERE r.duplicate_of IS NULL AND p.id = (SELECT max(id) FROM pages WHERE url = p.url);
 
 CREATE VIEW IF NOT EXISTS report_summary AS
-SELECT r.id AS report_id, r.agency, r.year, r.layout, r.check_status, r.url,
+SELECT r.id AS report_id, r.agency, r.year, r.layout, r.check_status, r.url, r.source, r.source_kind, r.cells_found,
   max(CASE WHEN c.table_code = 'applications' AND c.row_code = 'new' AND c.col_code = 'total' THEN c.value END) AS new_applications,
   max(CASE WHEN c.table_code = 'applications' AND c.row_code = 'carried_over' AND c.col_code = 'total' THEN c.value END) AS carried_over,
   max(CASE WHEN c.table_code = 'applications' AND c.row_code = 'total' AND c.col_code = 'total' THEN c.value END) AS total_handled,

@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 import sqlite_utils
 
 from archive.filenames import attachment_filename
+from archive.reports import clear_report, settle_duplicates, write_report
 from archive.schema import METADATA_COLUMNS
 from extract.page import Extraction, extract_page
 
@@ -96,8 +97,8 @@ def touch_latest(db: sqlite_utils.Database, table: str, url: str, seen_at: str) 
 
 
 def stored_state(db: sqlite_utils.Database, page_id: int, new: bool) -> Stored:
-    row = db.execute("SELECT p.is_report, p.extract_error, r.id FROM pages p LEFT JOIN reports r ON r.page = p.id"
-                     " WHERE p.id = ?", [page_id]).fetchone()
+    row = db.execute("SELECT p.is_report, p.extract_error, r.id FROM pages p"
+                     " LEFT JOIN reports r ON r.page = p.id AND r.source = 'page' WHERE p.id = ?", [page_id]).fetchone()
     return Stored(page_id, new, bool(row[0]), row[2], row[1])
 
 
@@ -111,8 +112,10 @@ def store_fetch(db: sqlite_utils.Database, fetch: Fetch) -> Stored:
     return stored_state(db, page_id, new)
 
 
-def store_attachment(db: sqlite_utils.Database, fetch: Fetch, source_page: str | None) -> tuple[int, bool]:
-    """Archive a file a report page points at: raw bytes, type, size, sha256, source page."""
+def store_attachment(db: sqlite_utils.Database, fetch: Fetch, source_page: str | None,
+                     image_index: int | None = None) -> tuple[int, bool]:
+    """Archive a file a report page points at: raw bytes, type, size, sha256, source page;
+    `image_index`: its place among the page's images when the page prints its report as images."""
     sha = hashlib.sha256(fetch.body).hexdigest()
     now = fetch.fetched_at or utcnow()
     with db.conn:
@@ -121,11 +124,12 @@ def store_attachment(db: sqlite_utils.Database, fetch: Fetch, source_page: str |
         page = db.execute("SELECT id FROM pages WHERE url = ? ORDER BY id DESC LIMIT 1", [source_page]).fetchone()
         cursor = db.execute(
             "INSERT INTO attachments (url, final_url, site, source_page, page_id, crawl_id, fetched_at, last_seen_at,"
-            " status, headers, content_type, filename, size, sha256, body) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " status, headers, content_type, filename, size, sha256, body, image_index)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [fetch.url, fetch.final_url or fetch.url, fetch.site, source_page, page[0] if page else None,
              fetch.crawl_id, now, now, fetch.status, json.dumps(fetch.headers, ensure_ascii=False),
              fetch.content_type, attachment_filename(fetch.headers, fetch.final_url or fetch.url), len(fetch.body),
-             sha, fetch.body],
+             sha, fetch.body, image_index],
         )
     return cursor.lastrowid, True
 
@@ -162,21 +166,18 @@ def write_extraction(db: sqlite_utils.Database, page_id: int, extraction: Extrac
 
     digest = extraction_digest(extraction, error)
     stored = db.execute("SELECT extraction_digest FROM pages WHERE id = ?", [page_id]).fetchone()
-    old = db.execute("SELECT id FROM reports WHERE page = ?", [page_id]).fetchone()
+    old = db.execute("SELECT id FROM reports WHERE page = ? AND source = 'page'", [page_id]).fetchone()
     old_id = old[0] if old else None
     if stored and stored[0] == digest:
         return old_id, False
     if old_id is not None:
-        db.execute("DELETE FROM report_cells WHERE report_id = ?", [old_id])
-        db.execute("DELETE FROM report_checks WHERE report_id = ?", [old_id])
-    if extraction is None or not extraction.is_report:
-        if old_id is not None:
-            db.execute("DELETE FROM reports WHERE id = ?", [old_id])
+        clear_report(db, old_id, delete=extraction is None or not extraction.is_report)
     if extraction is None:
         db.execute(
             "UPDATE pages SET extract_error = ?, extractor_version = ?, is_report = 0, extraction_digest = ?"
             " WHERE id = ?", [error, EXTRACTOR_VERSION, digest, page_id],
         )
+        settle_duplicates(db, page_id)
         return None, True
     meta = extraction.metadata
     sets = ", ".join(f"{c} = ?" for c in METADATA_COLUMNS)
@@ -186,34 +187,11 @@ def write_extraction(db: sqlite_utils.Database, page_id: int, extraction: Extrac
         [extraction.encoding, extraction.html, extraction.text, extraction.title, int(extraction.is_report),
          extraction.extractor_version, digest] + [meta.get(c) if meta else None for c in METADATA_COLUMNS] + [page_id],
     )
-    if not extraction.is_report:
-        return None, True
-    fields = [extraction.title, extraction.agency, extraction.year, extraction.layout, len(extraction.cells),
-              sum(c.status == "failed" for c in extraction.checks), extraction.check_status, extraction.expected_cells,
-              extraction.cells_found, json.dumps(extraction.warnings, ensure_ascii=False),
-              extraction.extractor_version, extracted_at or utcnow()]
-    if old_id is None:
-        report_id = db.execute(
-            "INSERT INTO reports (title, agency, year, layout, cell_count, checks_failed, check_status, expected_cells,"
-            " cells_found, warnings, extractor_version, extracted_at, page) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            fields + [page_id],
-        ).lastrowid
-    else:
-        report_id = old_id
-        db.execute(
-            "UPDATE reports SET title = ?, agency = ?, year = ?, layout = ?, cell_count = ?, checks_failed = ?,"
-            " check_status = ?, expected_cells = ?, cells_found = ?, warnings = ?, extractor_version = ?,"
-            " extracted_at = ? WHERE id = ?", fields + [report_id],
-        )
-    db.conn.executemany(
-        "INSERT INTO report_cells (report_id, table_code, row_code, col_code, value, raw) VALUES (?,?,?,?,?,?)",
-        [(report_id, c.table, c.row, c.col, c.value, c.raw) for c in extraction.cells],
-    )
-    db.conn.executemany(
-        "INSERT INTO report_checks (report_id, rule, table_code, row_code, col_code, status, lhs, rhs)"
-        " VALUES (?,?,?,?,?,?,?,?)",
-        [(report_id, c.rule, c.table, c.row, c.col, c.status, c.lhs, c.rhs) for c in extraction.checks],
-    )
+    report_id = None
+    if extraction.is_report:
+        report_id = write_report(db, extraction, page_id=page_id, source="page", attachment_id=None, old_id=old_id,
+                                 extracted_at=extracted_at or utcnow())
+    settle_duplicates(db, page_id)
     return report_id, True
 
 

@@ -38,9 +38,12 @@ def crawl_summary(db: sqlite_utils.Database, crawl_id: int) -> dict:
             "errors_by_kind": kinds,
             "failures": mine,
         })
+    # Seen by this crawl; a report read twice from one page (its HTML and a file) once, as the winner.
     reports = db.execute(
-        "SELECT r.agency, r.year, r.layout, p.url FROM reports r JOIN pages p ON p.id = r.page"
-        " WHERE p.last_seen_at >= ? ORDER BY r.agency, r.year",  # seen by this crawl
+        "SELECT r.agency, r.year, r.layout, p.url, r.source, r.source_kind, r.cells_found, r.expected_cells,"
+        " (SELECT count(*) FROM attachments a WHERE a.page_id = r.page AND a.image_index IS NOT NULL)"
+        " FROM reports r JOIN pages p ON p.id = r.page"
+        " WHERE p.last_seen_at >= ? AND r.duplicate_of IS NULL ORDER BY r.agency, r.year",
         [crawl[0]],
     ).fetchall()
     return {
@@ -49,7 +52,9 @@ def crawl_summary(db: sqlite_utils.Database, crawl_id: int) -> dict:
         "started": crawl[0],
         "finished": crawl[1],
         "sites": per_site,
-        "reports": [{"agency": a, "year": y, "layout": lay, "url": u} for a, y, lay, u in reports],
+        "reports": [{"agency": a, "year": y, "layout": lay, "url": u, "source": src, "source_kind": kind,
+                     "cells_found": found, "expected_cells": expected, "images": images}
+                    for a, y, lay, u, src, kind, found, expected, images in reports],
     }
 
 
@@ -70,11 +75,24 @@ def format_summary(summary: dict) -> str:
             lines.append(f"    … and {len(s['failures']) - _NAMED} more (fetch_errors)")
     lines.append(f"report pages found: {len(summary['reports'])}")
     by_agency: dict[str, list[str]] = {}
-    for r in summary["reports"]:  # one line per agency: its years, each with its layout
-        by_agency.setdefault(r["agency"] or "(agency not named)", []).append(f"{r['year']} (layout {r['layout']})")
+    for r in summary["reports"]:  # one line per agency: its years, each with its layout (and its file)
+        by_agency.setdefault(r["agency"] or "(agency not named)", []).append(f"{r['year']} ({_source(r)})")
     for agency, years in by_agency.items():
         lines.append(f"  {agency} {', '.join(years)}")
     return "\n".join(lines)
+
+
+def _source(report: dict) -> str:
+    """`layout 2019` for a page's own report; where it was read from a file or the page's images,
+    which, and its cells: `layout 2019; from a PDF attachment, 198 of 198 cells`."""
+    text = f"layout {report['layout']}"
+    if report.get("source") == "attachment":
+        text += f"; from a {(report['source_kind'] or 'file').upper()} attachment"
+    elif report.get("source") == "images":
+        text += f"; from {report['images']} page images"
+    else:
+        return text
+    return text + f", {report['cells_found'] or 0} of {report['expected_cells'] or '?'} cells"
 
 
 def store_summary(db: sqlite_utils.Database, crawl_id: int) -> str:

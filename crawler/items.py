@@ -19,6 +19,7 @@ class PageItem:
     request_body: bytes | None = None  # the form of a POST
     failed: bool = False  # kept as evidence, but the fetch failed (a rendering whose data requests failed)
     agency_hint: str | None = None  # the department the page was found under (directory link, breadcrumb)
+    file_links: list[str] | None = None  # a detail page's attachments and report images (their URLs)
 
 
 @dataclass
@@ -31,6 +32,8 @@ class AttachmentItem:
     headers: dict[str, list[str]]
     body: bytes
     fetched_at: str
+    image_index: int | None = None  # an image of a report printed as images （图片版）: its place on the page
+    image_count: int | None = None  # and how many images the page prints
 
 
 @dataclass

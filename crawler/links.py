@@ -13,7 +13,7 @@ from parsel import Selector
 
 from crawler.sites import Site
 from extract.chinese import to_simplified
-from extract.report import names_report
+from extract.report import looks_like_report_title, names_report
 
 _WS = re.compile(r"\s+")
 _PAGINATION = re.compile(r"^(?:下一?页|下页|尾页|末页|上一?页|首页|第?\d{1,4}页?|[>»›]+|next|last)$", re.I)
@@ -98,4 +98,30 @@ def attachments(selector: Selector, base_url: str, site: Site) -> list[str]:
     for script in selector.xpath("//*/@onclick").getall():
         for ref in _ONCLICK_URL.findall(script):
             add(ref)
+    return list(found)
+
+
+# Where CMSs put an article's body (Hanweb, TRS, generic): a page's report images are looked for there
+# first, so that logos and icons of the page chrome stay out.
+_BODY_IMAGES = ("//div[@id='zoom']//img[@src] | //div[contains(@class, 'TRS_Editor')]//img[@src]"
+                " | //div[contains(@class, 'TRS_UEDITOR')]//img[@src] | //div[contains(@class, 'article')]//img[@src]")
+_TITLES = "//meta[@name='ArticleTitle']/@content | //h1//text() | //title//text()"
+_STAT_TABLE_ROWS = 6  # a table with more rows is a statistical table; the 信息公开 metadata block has fewer
+_ICON = re.compile(r"\.(?:gif|svg|ico)(?:\?|$)", re.I)
+
+
+def report_images(selector: Selector, base_url: str, site: Site) -> list[str]:
+    """The images of a report printed as images （图片版）, in page order: a page whose title names a
+    report and whose body has no statistical table, its body's images (none otherwise)."""
+    titles = [to_simplified(_WS.sub("", t), threshold=1) for t in selector.xpath(_TITLES).getall()]
+    if not any(looks_like_report_title(t) for t in titles):
+        return []
+    if any(len(table.xpath(".//tr")) > _STAT_TABLE_ROWS for table in selector.xpath("//table")):
+        return []
+    refs = selector.xpath(_BODY_IMAGES).xpath("@src").getall() or selector.xpath("//img/@src").getall()
+    found: dict[str, None] = {}
+    for ref in refs:
+        url = urldefrag(urljoin(base_url, ref.strip()))[0]
+        if ref.strip() and not ref.startswith("data:") and not _ICON.search(url) and site.allows(url):
+            found[url] = None
     return list(found)

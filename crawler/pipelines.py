@@ -20,6 +20,8 @@ from concurrent.futures.process import BrokenProcessPool
 from scrapy import signals
 
 from archive.db import open_archive
+from archive.documents import (DocumentJob, attachment_job, extract_job, images_job, job_for, relink,
+                               unextracted_documents, write_document_extraction)
 from archive.failures import record_failure, resolve, run_failures
 from archive.sitemap import MapEntry, record as record_map
 from archive.lock import lock_archive, unlock_archive
@@ -73,8 +75,9 @@ class ArchivePipeline:
             self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
         if self.extract:
             backlog = unextracted_pages(self.db, names)
-            if backlog:
-                self._track(asyncio.ensure_future(self._extract_backlog(backlog)))
+            documents = unextracted_documents(self.db, names)
+            if backlog or documents:
+                self._track(asyncio.ensure_future(self._extract_backlog(backlog, documents)))
 
     # -- failures ---------------------------------------------------------------------------------
     def failed(self, failure):
@@ -99,13 +102,21 @@ class ArchivePipeline:
         fetch = Fetch(url=item.url, final_url=item.final_url, body=item.body, status=item.status,
                       headers=item.headers, site=item.site, crawl_id=self.crawl_id, fetched_at=item.fetched_at)
         if isinstance(item, AttachmentItem):
-            store_attachment(self.db, fetch, item.source_page)
+            attachment_id, new = store_attachment(self.db, fetch, item.source_page, item.image_index)
             resolve(self.db, item.url, self.crawl_id)
             self.stats.inc_value(f"govarchive/attachments_stored/{item.site}")
+            if new and self.extract:
+                # A file is read on its own; a page's images once the last of them is in.
+                job = (attachment_job(self.db, attachment_id) if item.image_index is None else
+                       images_job(self.db, self._page_of(attachment_id), item.image_count))
+                if job is not None:
+                    await self._queue_document(item.site, job)
             return item
         fetch.method, fetch.rendered, fetch.request_body = item.method, item.rendered, item.request_body
         fetch.agency_hint = item.agency_hint
         page_id, new = insert_version(self.db, fetch)
+        if new and item.file_links:
+            relink(self.db, page_id, item.file_links)
         if not item.failed:
             resolve(self.db, item.url, self.crawl_id, method=item.method, request_body=item.request_body)
         self.stats.inc_value(f"govarchive/stored/{item.site}")
@@ -115,20 +126,44 @@ class ArchivePipeline:
         await self._queue(item.site, page_id, fetch)
         return item
 
-    async def _queue(self, site: str, page_id: int, fetch: Fetch) -> None:
-        # The crawl goes on while the page is extracted; only a full queue makes it wait.
+    def _page_of(self, attachment_id: int) -> int | None:
+        return self.db.execute("SELECT page_id FROM attachments WHERE id = ?", [attachment_id]).fetchone()[0]
+
+    async def _room(self) -> None:
+        # The crawl goes on while pages and files are extracted; only a full queue makes it wait.
         while len(self.pending) >= self.max_pending:
             await asyncio.wait(self.pending, return_when=asyncio.FIRST_COMPLETED)
+
+    async def _queue(self, site: str, page_id: int, fetch: Fetch) -> None:
+        await self._room()
         self._track(asyncio.ensure_future(self._extract_and_write(site, page_id, fetch)))
+
+    async def _queue_document(self, site: str, job: DocumentJob) -> None:
+        await self._room()
+        self._track(asyncio.ensure_future(self._extract_document(site, job)))
 
     def _track(self, task: asyncio.Future) -> None:
         self.pending.add(task)
         task.add_done_callback(self.pending.discard)
 
-    async def _extract_backlog(self, page_ids: list[int]) -> None:
+    async def _extract_backlog(self, page_ids: list[int], documents: list[tuple[str, int]]) -> None:
         for page_id in page_ids:
             fetch = page_fetch(self.db, page_id)
             await self._queue(fetch.site, page_id, fetch)
+        for key in documents:
+            job = job_for(self.db, key)
+            if job is not None:
+                site = self.db.execute("SELECT site FROM attachments WHERE id = ?", [job.attachment_ids[0]]).fetchone()[0]
+                await self._queue_document(site, job)
+
+    async def _extract_document(self, site: str, job: DocumentJob) -> None:
+        extraction, error = await self._in_pool(extract_job, job)
+        with self.db.conn:
+            report_id, _ = write_document_extraction(self.db, job, extraction, error)
+        if report_id is not None:
+            self.stats.inc_value(f"govarchive/{job.source}_reports/{site}")
+        elif self.db.execute("SELECT extract_error FROM attachments WHERE id = ?", [job.attachment_ids[0]]).fetchone()[0]:
+            self.stats.inc_value(f"govarchive/attachment_errors/{site}")
 
     async def _extract_and_write(self, site: str, page_id: int, fetch: Fetch) -> None:
         extraction, error = await self._extract(fetch)
@@ -147,15 +182,17 @@ class ArchivePipeline:
             self.stats.inc_value(f"govarchive/extract_errors/{site}")
 
     async def _extract(self, fetch: Fetch):
+        return await self._in_pool(safe_extract, fetch.body, fetch.content_type, fetch.agency_fallback)
+
+    async def _in_pool(self, function, *args):
         if self.pool is not None:
             try:
-                return await asyncio.wrap_future(self.pool.submit(safe_extract, fetch.body, fetch.content_type,
-                                                                  fetch.agency_fallback))
+                return await asyncio.wrap_future(self.pool.submit(function, *args))
             except (BrokenProcessPool, RuntimeError) as exc:
                 # Workers could not start (e.g. an unguarded __main__ under spawn): extract inline.
                 self.crawler.spider.logger.warning("extraction workers unavailable (%s); extracting inline", exc)
                 self.pool = None
-        return safe_extract(fetch.body, fetch.content_type, fetch.agency_fallback)
+        return function(*args)
 
     async def close_spider(self, spider=None):
         # Every page extracted and written before the crawl is summed up.

@@ -111,9 +111,10 @@ class IndexWriter:
     def item(self, item) -> None:
         if isinstance(item, PageItem):
             self._fetch(item, "page", method=item.method, request_body=b64(item.request_body), rendered=item.rendered,
-                        failed=item.failed, role=item.role, agency_hint=item.agency_hint)
+                        failed=item.failed, role=item.role, agency_hint=item.agency_hint, file_links=item.file_links)
         elif isinstance(item, AttachmentItem):
-            self._fetch(item, "attachment", source_page=item.source_page)
+            self._fetch(item, "attachment", source_page=item.source_page, image_index=item.image_index,
+                        image_count=item.image_count)
         elif isinstance(item, (NotModifiedItem, SiteMapItem)):
             kind = "not_modified" if isinstance(item, NotModifiedItem) else "sitemap"
             self.push({"type": kind, **dataclasses.asdict(item)})

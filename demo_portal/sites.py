@@ -2,7 +2,7 @@
 reports among documents that are not reports, and pages its listings the way CMSs do."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from html import escape
 
@@ -114,6 +114,8 @@ def attachment_links(files: list[Attachment]) -> str:
             out.append(f'<iframe src="{a.path}" width="100%" height="800"></iframe>')
         elif a.link == "embed":
             out.append(f'<embed src="{a.path}" type="{a.content_type}" width="100%" height="800">')
+        elif a.link == "img":
+            continue  # an image of the page's body, in its content already
         elif a.link == "pdfjs":
             out.append(f'<iframe src="/pdfjs/web/viewer.html?file={a.path}" width="100%" height="800"></iframe>')
         else:
@@ -291,7 +293,8 @@ def ningxia() -> DemoSite:
         Document("/xxgk/zfxxgknb/202004/t20200410_2011100.html", "自治区应急管理厅2020年政务公开工作要点", "2020-04-10",
                  _notice("自治区应急管理厅2020年政务公开工作要点", name)),
         Document("/xxgk/zfxxgknb/202001/t20200120_1950321.html", "自治区应急管理厅2019年政府信息公开年度报告（图片版）", "2020-01-20",
-                 pages.paragraphs(["本报告为图片版。"]) + '<p><img src="/xxgk/zfxxgknb/202001/W020200120.jpg"></p>',
+                 # Its images are not published on the demo: a report page without tables, 0 cells (incomplete).
+                 pages.paragraphs(["本报告为图片版。"]),
                  is_report=True, agency=name, year=2019),
     ]
     return DemoSite("ningxia", name, "宁夏回族自治区应急管理厅", "政府信息公开年报", col, docs, per_page=2, cms=Trs(),
@@ -301,6 +304,45 @@ def ningxia() -> DemoSite:
                                                           PDF, "pdfjs")]})
 
 
-@lru_cache(maxsize=1)
-def all_sites() -> tuple[DemoSite, ...]:
-    return (jiangbei(), huancui(), yanliang(), quzhou(), ningxia())
+# The demo with its reports also published as files （`all_sites(documents=True)`, what `make demo`
+# serves): per site, (report page path, how it is published, the seed's rendition, how the page
+# points at it). "only": the page has no tables, the file is the report; "also": the tables stay
+# on the page and the file repeats them (one report must come out); "images": the page is the
+# seed's PNG pages （图片版） and nothing else.
+DOCUMENTS = {
+    "jiangbei": ("/art/2021/1/18/art_1229138290_3676543.html", "also", "000", "pdf", "a"),
+    "huancui": ("/zwgk/ndbg/202101/t20210120_2531177.html", "only", "001", "pdf", "embed"),
+    "yanliang": ("/xxgk/gzbg/5fe1a2b3.html", "only", "002", "doc", "a"),
+    "quzhou": ("/art/2024/1/22/art_1229020318_58876121.html", "images", "003", "png", "img"),
+    "ningxia": ("/xxgk/zfxxgknb/202101/t20210126_2575380.html", "only", "004", "docx", "a"),
+}
+_FILES = {"pdf": (PDF, "2020ndbg.pdf"), "doc": ("application/msword", "2020ndbg.doc"), "docx": (DOCX, "2020ndbg.docx")}
+
+
+def with_documents(site: DemoSite) -> DemoSite:
+    """The site with its report published as DOCUMENTS says (renditions: LibreOffice, rendering)."""
+    from demo_portal.renditions import rendition, rendition_pages
+
+    path, how, seed, kind, link = DOCUMENTS[site.key]
+    doc = next(d for d in site.documents if d.path == path)
+    folder = path.rsplit("/", 1)[0]
+    files = list(site.attachments.get(path, []))
+    if how == "images":
+        images = [Attachment(f"{folder}/W{n + 1:03d}.png", png, "image/png", "img")
+                  for n, png in enumerate(rendition_pages(seed))]
+        content = "\n".join(f'<p style="text-align:center"><img src="{a.path}" width="100%"></p>' for a in images)
+        files = images + files
+    else:
+        content_type, name = _FILES[kind]
+        files = [Attachment(f"{folder}/P{name}", rendition(seed, kind), content_type, link)] + files
+        content = doc.content if how == "also" else pages.paragraphs(["本报告全文见附件。"])
+        if site.key == "yanliang":
+            content = content if how == "also" else _traditional(content)
+    documents = [replace(d, content=content) if d is doc else d for d in site.documents]
+    return replace(site, documents=documents, attachments={**site.attachments, path: files})
+
+
+@lru_cache(maxsize=2)
+def all_sites(documents: bool = False) -> tuple[DemoSite, ...]:
+    sites = (jiangbei(), huancui(), yanliang(), quzhou(), ningxia())
+    return tuple(with_documents(s) for s in sites) if documents else sites

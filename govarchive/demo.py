@@ -1,6 +1,6 @@
 """`govarchive demo` / `make demo`: the whole job on the bundled demo portals.
 
-The five agency sites of demo_portal.sites and the city portal of demo_portal.city (crawled from its
+The five agency sites of demo_portal.sites (their reports published as files too: DOCUMENTS) and the city portal of demo_portal.city (crawled from its
 home page alone, exploring), on fixed ports of 127.0.0.1: a second run into the same archive is an
 incremental crawl of the same URLs, not a copy.
 """
@@ -20,9 +20,11 @@ def run_demo(db_path: str) -> int:
     from crawler.sites import load_sites
     from demo_portal.city import CityPortal
     from demo_portal.server import DemoPortal
+    from demo_portal.sites import all_sites
     from govarchive.crawl import run_crawl
 
-    with DemoPortal(base_port=SITES_PORT) as portal, CityPortal(base_port=CITY_PORT) as city, \
+    # The sites with their reports also as files: PDF, DOC, DOCX, and one printed as images.
+    with DemoPortal(all_sites(documents=True), base_port=SITES_PORT) as portal, CityPortal(base_port=CITY_PORT) as city, \
             tempfile.TemporaryDirectory() as tmp:
         sites_file = Path(tmp) / "demo-sites.toml"
         sites_file.write_text(portal.sites_toml() + "\n" + city.sites_toml(), encoding="utf-8")

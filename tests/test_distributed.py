@@ -108,7 +108,7 @@ def test_two_crawlers_and_an_ingest_archive_what_one_process_does(portal, sites_
     assert by_path(db) == by_path(crawled[0])  # versions, renders, attachments, reports, every cell
     assert rows(db, "SELECT status FROM crawls") == [("finished",)]
     assert rows(db, "SELECT count(*) FROM pages WHERE extraction_digest IS NULL") == [(0,)]
-    assert f"report pages found: {len(EXPECTED_REPORTS)}" in summary
+    assert f"report pages found: {len(EXPECTED_REPORTS)}\n" in summary  # the demo's 8, each once
     # Every URL fetched once across both crawlers (challenge answers, the browser's own requests
     # and rendered listings aside, as in one process: tests/test_crawl_demo.py).
     pages = [(r.site, r.path) for r in log if r.path != "/robots.txt" and r.status == 200
@@ -169,7 +169,7 @@ def test_killed_crawler_and_restarted_ingest_lose_nothing(portal, sites_file, cr
     assert rows(db, "SELECT count(*) FROM pages WHERE extraction_digest IS NULL") == [(0,)]
     assert rows(db, "SELECT status FROM crawls") == [("finished",)]  # the restarted ingest went on with its row
     assert rows(db, "SELECT kind, attempts FROM fetch_errors") == rows(crawled[0], "SELECT kind, attempts FROM fetch_errors")
-    assert f"report pages found: {len(EXPECTED_REPORTS)}" in summary
+    assert f"report pages found: {len(EXPECTED_REPORTS)}\n" in summary  # the demo's 8, each once
     assert stored(db) <= warc_fetches(tmp_path / "warc1") | warc_fetches(tmp_path / "warc2")
     assert crawl_keys_left(redis_url, "kill") == [b"govarchive:kill:index"]
 

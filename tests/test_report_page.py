@@ -219,7 +219,7 @@ def test_dashboard(client):
                 for tr in doc.xpath("//section[@id='coverage']//tr[td]")}
     assert coverage["衢州市应急管理局"] == "2019, 2020"
     assert coverage["宁波市江北区应急管理局"] == "2019, 2021, 2022, 2023"
-    # the 衢州 2021 report whose sums fail, and 宁夏's （图片版） 2019 report: no tables read, incomplete
+    # 衢州 2021 (its sums fail) and 宁夏 2019 (图片版 without its images: no tables, incomplete)
     assert doc.get_element_by_id("flagged").text_content().startswith(f"2 of {len(EXPECTED_REPORTS)} reports")
 
 
@@ -259,6 +259,7 @@ def test_archive_with_the_extractors_completeness_columns(crawled, tmp_path, por
     db = tmp_path / "newer.db"
     with sqlite3.connect(crawled[0]) as src, sqlite3.connect(db) as dst:
         src.backup(dst)
+        # The archive's schema has the columns since the extractor stores them: no ALTER needed.
         rid = dst.execute("SELECT r.id FROM reports r JOIN pages p ON p.id = r.page WHERE p.url = ?",
                           [portal.url(*JIANGBEI_2020)]).fetchone()[0]
         dst.execute("UPDATE reports SET expected_cells = 198, cells_found = 190, check_status = 'incomplete' WHERE id = ?", [rid])

@@ -37,7 +37,8 @@ async def view(datasette, request):
                           "sha256, size, rendered, method, title FROM pages WHERE id = ?", [page_id])
     if found is None:
         raise NotFound(f"no page {page_id}")
-    report = await one(db, "SELECT id FROM reports WHERE page = ?", [page_id])
+    counts = " ORDER BY duplicate_of IS NOT NULL, id" if "duplicate_of" in await db.table_columns("reports") else ""
+    report = await one(db, f"SELECT id FROM reports WHERE page = ?{counts} LIMIT 1", [page_id])
     versions = await rows(db, "SELECT id, fetched_at FROM pages WHERE url = ? ORDER BY id DESC", [found["url"]])
     return await page(datasette, request, "govarchive_page.html", {
         "p": found, "report": report, "versions": versions,

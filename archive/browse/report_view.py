@@ -71,9 +71,11 @@ async def context(db, report_id: int) -> dict:
     attachments = await rows(db, "SELECT id, url, filename, content_type, size, sha256 FROM attachments "
                                  "WHERE page_id = ? OR (page_id IS NULL AND source_page = ?) ORDER BY id",
                              [report["page"], report["url"]])
-    versions = await rows(db, "SELECT p.id AS page_id, p.fetched_at, p.last_seen_at, p.sha256, r.id AS report_id "
-                              "FROM pages p LEFT JOIN reports r ON r.page = p.id WHERE p.url = ? ORDER BY p.id DESC",
-                          [report["url"]])
+    # A page version's report: the one that counts where the page gave it twice (its HTML and a file).
+    counts = " AND r.duplicate_of IS NULL" if "duplicate_of" in columns else ""
+    versions = await rows(db, "SELECT p.id AS page_id, p.fetched_at, p.last_seen_at, p.sha256, min(r.id) AS report_id "
+                              f"FROM pages p LEFT JOIN reports r ON r.page = p.id{counts} WHERE p.url = ? "
+                              "GROUP BY p.id ORDER BY p.id DESC", [report["url"]])
     years = await rows(db, "SELECT id, year, layout, check_status, title FROM current_reports "
                            "WHERE agency = ? ORDER BY year, id", [report["agency"]]) if report["agency"] else []
     return {
@@ -84,6 +86,7 @@ async def context(db, report_id: int) -> dict:
         "status_words": CHECK_STATUS_WORDS.get(report["check_status"], report["check_status"]),
         "completeness": completeness, "warnings": json.loads(report["warnings"] or "[]"),
         "attachments": attachments, "versions": versions, "years": years,
+        "duplicate_of": report.get("duplicate_of"),
     }
 
 

@@ -17,7 +17,12 @@ OPEN, CLOSE = "\x02", "\x03"
 
 _COLUMNS = ("p.id, p.url, p.title, p.fetched_at, p.site, r.id AS report_id, r.agency, r.year, "
             "(SELECT max(id) FROM pages WHERE url = p.url) = p.id AS current")
-_JOIN = "LEFT JOIN reports r ON r.page = p.id"
+
+
+async def _join(db) -> str:
+    """A page's report: one hit per page, the report that counts where the page gave it twice."""
+    order = "duplicate_of IS NOT NULL, " if "duplicate_of" in await db.table_columns("reports") else ""
+    return f"LEFT JOIN reports r ON r.id = (SELECT id FROM reports WHERE page = p.id ORDER BY {order}id LIMIT 1)"
 
 
 def terms_of(q: str) -> list[str]:
@@ -46,7 +51,7 @@ def like_snippet(text: str, terms: list[str]) -> str:
 
 async def indexed(db, terms: list[str]) -> list[dict]:
     return await rows(db, f"SELECT {_COLUMNS}, snippet(pages_fts, -1, ?, ?, '…', 48) AS snippet "
-                          f"FROM pages_fts JOIN pages p ON p.rowid = pages_fts.rowid {_JOIN} "
+                          f"FROM pages_fts JOIN pages p ON p.rowid = pages_fts.rowid {await _join(db)} "
                           f"WHERE pages_fts MATCH ? ORDER BY r.id IS NULL, rank LIMIT {LIMIT}",
                       [OPEN, CLOSE, fts_query(terms)])
 
@@ -57,7 +62,7 @@ async def scanned(db, terms: list[str]) -> list[dict]:
     for t in terms:
         pattern = "%" + t.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         params += [pattern, pattern]
-    found = await rows(db, f"SELECT {_COLUMNS}, p.text FROM pages p {_JOIN} WHERE {where} "
+    found = await rows(db, f"SELECT {_COLUMNS}, p.text FROM pages p {await _join(db)} WHERE {where} "
                            f"ORDER BY r.id IS NULL, p.id DESC LIMIT {LIMIT}", params)
     for hit in found:
         in_text = any(t in (hit["text"] or "") for t in terms)

@@ -45,7 +45,7 @@ from crawler.cms import hanweb, trs
 from crawler.failures import Refused, classify, report_failure
 from crawler.incremental import FreshInArchive
 from crawler.items import AttachmentItem, NotModifiedItem, PageItem, SiteMapItem
-from crawler.links import Links, attachments, discover
+from crawler.links import Links, attachments, discover, report_images
 from crawler.script_links import unreadable_templates
 from crawler.suffixes import use_bundled_suffix_list
 from crawler.sites import Site, load_sites
@@ -255,8 +255,12 @@ class ReportsSpider(scrapy.Spider):
                 return  # rendered again; this DOM is not what the page shows
         item = self._page_item(site, response)
         item.failed = bool(response.meta.get("render_failures"))
+        text = isinstance(response, scrapy.http.TextResponse)
+        if role == "detail" and text:  # the archive moves files a new version still links to it
+            item.file_links = (attachments(response.selector, response.url, site)[:self.attachments_max]
+                               + report_images(response.selector, response.url, site)[:self.attachments_max])
         yield item
-        if not isinstance(response, scrapy.http.TextResponse):
+        if not text:
             return
         if role == "detail":
             yield from self._attachments(site, response.selector, response.url)
@@ -426,6 +430,11 @@ class ReportsSpider(scrapy.Spider):
                                   f"{self.attachments_max} fetched")
         for url in files[:self.attachments_max]:
             yield from self._request(site, url, "attachment", meta={"source_page": page_url})
+        # A report printed as images （图片版）: its images, in order, archived and read as one document.
+        images = report_images(selector, page_url, site)[:self.attachments_max]
+        for n, url in enumerate(images):
+            yield from self._request(site, url, "attachment", meta={"source_page": page_url, "image_index": n,
+                                                                    "image_count": len(images)})
 
     def _not_modified(self, site: Site, response) -> NotModifiedItem:
         self.crawler.stats.inc_value(f"govarchive/not_modified/{site.name}")
@@ -446,6 +455,8 @@ class ReportsSpider(scrapy.Spider):
             headers=_headers(response),
             body=response.body,
             fetched_at=_now(),
+            image_index=response.meta.get("image_index"),
+            image_count=response.meta.get("image_count"),
         )
 
     def on_error(self, failure):
