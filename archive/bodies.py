@@ -44,6 +44,12 @@ def page_html(raw: bytes, content_type: str | None) -> str:
     return decode_body(raw, content_type)[0]
 
 
+def codec_column(columns) -> str:
+    """What to select for the codec of a table with these columns: an archive written before the
+    codec existed, opened read-only (serve, export-warc: nothing adds the column), holds raw bytes."""
+    return "body_codec" if "body_codec" in columns else "NULL AS body_codec"
+
+
 def register(conn: sqlite3.Connection) -> None:
     """`raw_body(body, body_codec)` in SQL: the raw bytes of a stored body."""
     conn.create_function("raw_body", 2, unpack, deterministic=True)

@@ -56,7 +56,8 @@ def export_warc(db_path: str, out_path: str, force: bool = False) -> int:
     n = 0
     with output_file(out_path, protect=db_path, force=force) as fh:
         writer = WARCWriter(fh, gzip=out_path.endswith(".gz"))
-        pages = db.execute("SELECT url, method, rendered, status, headers, content_type, body, body_codec,"
+        codec_of = {t: bodies.codec_column(db[t].columns_dict) for t in ("pages", "attachments")}
+        pages = db.execute(f"SELECT url, method, rendered, status, headers, content_type, body, {codec_of['pages']},"
                            " fetched_at, request_body FROM pages ORDER BY id")
         for url, method, rendered, status, headers, ctype, body, codec, fetched, req_body in pages:
             body = bodies.unpack(body, codec)
@@ -73,7 +74,7 @@ def export_warc(db_path: str, out_path: str, force: bool = False) -> int:
             writer.write_record(record)
             n += 2
         for url, status, headers, body, codec, fetched in db.execute(
-                "SELECT url, status, headers, body, body_codec, fetched_at FROM attachments ORDER BY id"):
+                f"SELECT url, status, headers, body, {codec_of['attachments']}, fetched_at FROM attachments ORDER BY id"):
             body = bodies.unpack(body, codec)
             _request(writer, url, "GET", fetched, None)
             record = writer.create_warc_record(url, "response", payload=io.BytesIO(body),

@@ -28,7 +28,7 @@ def content_type(stored: str | None, encoding: str | None) -> str:
 
 async def raw(datasette, request):
     db = await archive_db(datasette, request)
-    found = await one(db, "SELECT body, body_codec, content_type, encoding FROM pages WHERE id = ?",
+    found = await one(db, f"SELECT body, {await _codec(db, 'pages')}, content_type, encoding FROM pages WHERE id = ?",
                       [int(request.url_vars["page_id"])])
     if found is None or found["body"] is None:
         raise NotFound("no such page")
@@ -41,13 +41,17 @@ async def raw(datasette, request):
 async def attachment(datasette, request):
     db = await archive_db(datasette, request)
     attachment_id = int(request.url_vars["attachment_id"])
-    found = await one(db, "SELECT body, body_codec, content_type, filename FROM attachments WHERE id = ?",
-                      [attachment_id])
+    found = await one(db, f"SELECT body, {await _codec(db, 'attachments')}, content_type, filename FROM attachments"
+                          " WHERE id = ?", [attachment_id])
     if found is None or found["body"] is None:
         raise NotFound("no such attachment")
     return _bytes(bodies.unpack(found["body"], found["body_codec"]),
                   found["content_type"] or "application/octet-stream",
                   found["filename"] or f"attachment-{attachment_id}")
+
+
+async def _codec(db, table: str) -> str:
+    return bodies.codec_column(await db.table_columns(table))
 
 
 def _bytes(body: bytes, ctype: str, download: str | None) -> Response:
