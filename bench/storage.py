@@ -25,7 +25,9 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS=16",
         "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16", "-s", "DEPTH_LIMIT=0", "-s", "EXTRACT_WORKERS=0",
-        "-s", "EXTRACT_DURING_CRAWL=False"]
+        "-s", "EXTRACT_DURING_CRAWL=False",
+        # One site of N pages: lift the per-site bounds (200 listing pages would stop it at 4,000 reports).
+        "-s", "LISTING_PAGES_MAX=100000", "-s", "SITE_LISTINGS_MAX=100000", "-s", "SITE_REQUESTS_MAX=1000000"]
 
 
 def timed(args: list[str], code: Path) -> tuple[float, str]:
