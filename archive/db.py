@@ -11,6 +11,7 @@ import sqlite3
 
 import sqlite_utils
 
+from archive import bodies
 from archive.schema import DDL, REPORT_INDEXES, REPORTS_TABLE, SCHEMA_VERSION, VIEWS
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -111,6 +112,7 @@ def open_archive(path: str | os.PathLike, *, create: bool = True, readonly: bool
             _full_text(db)
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        bodies.register(db.conn)
     except sqlite3.DatabaseError as exc:
         raise ArchiveError(f"{path}: not a usable SQLite archive ({exc})") from exc
     return db
@@ -119,8 +121,9 @@ def open_archive(path: str | os.PathLike, *, create: bool = True, readonly: bool
 # Columns added after a table's first release: an older archive gains them on open.
 _ADDED_COLUMNS = {
     "reports": {"check_status": str, "expected_cells": int, "cells_found": int},
-    "pages": {"request_body": bytes, "agency_hint": str},
-    "attachments": {"image_index": int, "extractor_version": str, "extract_error": str, "extraction_digest": str},
+    "pages": {"request_body": bytes, "agency_hint": str, "body_codec": str},
+    "attachments": {"body_codec": str, "image_index": int, "extractor_version": str, "extract_error": str,
+                    "extraction_digest": str},
     "crawls": {"summary": str, "pid": int, "failures": int},
 }
 
@@ -191,3 +194,10 @@ def _full_text(db: sqlite_utils.Database) -> None:
     """FTS5 over page titles and text; the trigram tokenizer splits Chinese (the default does not)."""
     if "pages_fts" not in db.table_names():
         db["pages"].enable_fts(["title", "text"], tokenize="trigram", create_triggers=True)
+    # sqlite-utils' update trigger re-indexes a page on ANY update (last_seen_at, a compressed body):
+    # only a changed title or text needs it.
+    au = db.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'pages_au'").fetchone()
+    if au and "UPDATE OF" not in au[0]:
+        with db.conn:
+            db.execute("DROP TRIGGER pages_au")
+            db.execute(au[0].replace('AFTER UPDATE ON "pages"', 'AFTER UPDATE OF "title", "text" ON "pages"'))

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+from archive import bodies
 from archive.reports import clear_report, settle_duplicates, write_report
 from archive.store import extraction_digest, utcnow
 from extract.page import Extraction
@@ -37,16 +38,17 @@ _FALLBACK = "coalesce((SELECT agency_hint FROM pages WHERE id = a.page_id), a.si
 def attachment_job(db: sqlite_utils.Database, attachment_id: int) -> DocumentJob | None:
     """The job for one stored file; None for an image of a page (read with the others) or a file
     whose linking page is not archived."""
-    row = db.execute(f"SELECT page_id, body, content_type, filename, image_index, {_FALLBACK} FROM attachments a"
-                     " WHERE id = ?", [attachment_id]).fetchone()
+    row = db.execute(f"SELECT page_id, body, content_type, filename, image_index, {_FALLBACK}, body_codec"
+                     " FROM attachments a WHERE id = ?", [attachment_id]).fetchone()
     if row is None or row[0] is None or row[4] is not None:
         return None
-    return DocumentJob("attachment", row[0], (attachment_id,), row[1], row[2], row[3], None, row[5])
+    return DocumentJob("attachment", row[0], (attachment_id,), bodies.unpack(row[1], row[6]), row[2], row[3], None,
+                       row[5])
 
 
 def images_job(db: sqlite_utils.Database, page_id: int, expected: int | None = None) -> DocumentJob | None:
     """The job for a page's images, in their order; None while fewer than `expected` are stored."""
-    rows = db.execute(f"SELECT id, body, image_index, {_FALLBACK} FROM attachments a"
+    rows = db.execute(f"SELECT id, body, image_index, {_FALLBACK}, body_codec FROM attachments a"
                       " WHERE page_id = ? AND image_index IS NOT NULL ORDER BY image_index, id", [page_id]).fetchall()
     latest: dict[int, tuple] = {}
     for row in rows:  # one image per place: the newest version
@@ -54,8 +56,8 @@ def images_job(db: sqlite_utils.Database, page_id: int, expected: int | None = N
     rows = [latest[i] for i in sorted(latest)]
     if not rows or (expected is not None and len(rows) < expected):
         return None
-    return DocumentJob("images", page_id, tuple(r[0] for r in rows), b"", None, None, tuple(r[1] for r in rows),
-                       rows[0][3])
+    return DocumentJob("images", page_id, tuple(r[0] for r in rows), b"", None, None,
+                       tuple(bodies.unpack(r[1], r[4]) for r in rows), rows[0][3])
 
 
 def extract_job(job: DocumentJob) -> tuple[Extraction | None, str | None]:

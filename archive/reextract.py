@@ -10,6 +10,7 @@ from __future__ import annotations
 import multiprocessing
 from dataclasses import dataclass, field
 
+from archive import bodies
 from archive.db import open_archive
 from archive.documents import all_documents, extract_job, write_document_extraction
 from archive.store import safe_extract, utcnow, write_extraction
@@ -40,8 +41,8 @@ class ReextractResult:
 
 
 def _work(row):
-    page_id, body, content_type, agency_fallback = row
-    extraction, error = safe_extract(body, content_type, agency_fallback)
+    page_id, body, codec, content_type, agency_fallback = row
+    extraction, error = safe_extract(bodies.unpack(body, codec), content_type, agency_fallback)
     return page_id, extraction, error
 
 
@@ -50,7 +51,7 @@ def _batches(db, since: str | None):
     where, params = ("WHERE fetched_at >= ?", [since]) if since else ("", [])
     last = 0
     while True:
-        rows = db.execute(f"SELECT id, body, content_type, coalesce(agency_hint, site) FROM pages"
+        rows = db.execute(f"SELECT id, body, body_codec, content_type, coalesce(agency_hint, site) FROM pages"
                           f" {where} {'AND' if where else 'WHERE'} id > ?"
                           f" ORDER BY id LIMIT {BATCH}", params + [last]).fetchall()
         if not rows:

@@ -3,9 +3,23 @@
 
 # PRAGMA user_version of an archive this code writes. An archive with a higher number was written
 # by a newer govarchive: refused rather than half-understood.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 3  # 3: reports from files and images; bodies compressed (body_codec), html not stored, report_cells WITHOUT ROWID
 
 METADATA_COLUMNS = ("index_no", "publisher", "written_date", "published_date", "doc_no", "topic", "disclosure", "genre")
+
+# Cells keyed by their codes; WITHOUT ROWID: the key is the table, with no second copy of it in an
+# index (`govarchive migrate` rebuilds an older archive's table this way).
+REPORT_CELLS = """
+CREATE TABLE IF NOT EXISTS {name} (
+    report_id INTEGER NOT NULL REFERENCES reports(id),
+    table_code TEXT NOT NULL,
+    row_code TEXT NOT NULL,
+    col_code TEXT NOT NULL,
+    value,                         -- no affinity: int stays int, float stays float, NULL = blank
+    raw TEXT,
+    PRIMARY KEY (report_id, table_code, row_code, col_code)
+) WITHOUT ROWID;
+"""
 
 _CORE_TABLES = """
 CREATE TABLE IF NOT EXISTS crawls (
@@ -36,8 +50,9 @@ CREATE TABLE IF NOT EXISTS pages (
     encoding TEXT,
     sha256 TEXT NOT NULL,
     size INTEGER,
-    body BLOB,                     -- the raw bytes, exactly as served
-    html TEXT,                     -- body decoded (NULL for non-HTML)
+    body BLOB,                     -- the bytes exactly as served, stored as body_codec says (archive/bodies.py)
+    body_codec TEXT,               -- NULL: body is the raw bytes; 'zstd': a zstd frame of them
+    html TEXT,                     -- no longer stored (NULL): archive.bodies.page_html derives it from the body
     text TEXT,                     -- main text of the content container
     title TEXT,
     index_no TEXT, publisher TEXT, written_date TEXT, published_date TEXT,
@@ -68,8 +83,9 @@ CREATE TABLE IF NOT EXISTS attachments (
     content_type TEXT,
     filename TEXT,
     size INTEGER,
-    sha256 TEXT NOT NULL,
+    sha256 TEXT NOT NULL,          -- of the raw bytes, whatever body_codec
     body BLOB,
+    body_codec TEXT,               -- NULL: raw; 'zstd'
     image_index INTEGER,           -- a report printed as images （图片版）: this image's place on its page (0, 1 …)
     extractor_version TEXT,
     extract_error TEXT,            -- why the file could not be read (a truncated PDF …), or the extractor's exception
@@ -113,16 +129,7 @@ CREATE INDEX IF NOT EXISTS reports_page ON reports(page);
 CREATE INDEX IF NOT EXISTS attachments_page ON attachments(page_id);
 """
 
-_MORE_TABLES = """
-CREATE TABLE IF NOT EXISTS report_cells (
-    report_id INTEGER NOT NULL REFERENCES reports(id),
-    table_code TEXT NOT NULL,
-    row_code TEXT NOT NULL,
-    col_code TEXT NOT NULL,
-    value,                         -- no affinity: int stays int, float stays float, NULL = blank
-    raw TEXT,
-    PRIMARY KEY (report_id, table_code, row_code, col_code)
-);
+_MORE_TABLES = REPORT_CELLS.format(name="report_cells") + """
 CREATE TABLE IF NOT EXISTS report_checks (
     report_id INTEGER NOT NULL REFERENCES reports(id),
     rule TEXT NOT NULL,

@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 
 import sqlite_utils
 
+from archive import bodies
 from archive.filenames import attachment_filename
 from archive.reports import clear_report, settle_duplicates, write_report
 from archive.schema import METADATA_COLUMNS
@@ -76,13 +77,14 @@ def insert_version(db: sqlite_utils.Database, fetch: Fetch) -> tuple[int, bool]:
     with db.conn:
         if (seen := _seen_before(db, "pages", fetch.url, sha, now)) is not None:
             return seen, False
+        stored, codec = bodies.pack(fetch.body)
         cursor = db.execute(
             "INSERT INTO pages (url, final_url, site, crawl_id, fetched_at, last_seen_at, method, request_body,"
-            " rendered, status, headers, content_type, sha256, size, body, agency_hint)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " rendered, status, headers, content_type, sha256, size, body, body_codec, agency_hint)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [fetch.url, fetch.final_url or fetch.url, fetch.site, fetch.crawl_id, now, now, fetch.method,
              fetch.request_body, int(fetch.rendered), fetch.status,
-             json.dumps(fetch.headers, ensure_ascii=False), fetch.content_type, sha, len(fetch.body), fetch.body,
+             json.dumps(fetch.headers, ensure_ascii=False), fetch.content_type, sha, len(fetch.body), stored, codec,
              fetch.agency_hint],
         )
     return cursor.lastrowid, True
@@ -122,14 +124,15 @@ def store_attachment(db: sqlite_utils.Database, fetch: Fetch, source_page: str |
         if (seen := _seen_before(db, "attachments", fetch.url, sha, now)) is not None:
             return seen, False
         page = db.execute("SELECT id FROM pages WHERE url = ? ORDER BY id DESC LIMIT 1", [source_page]).fetchone()
+        stored, codec = bodies.pack(fetch.body)
         cursor = db.execute(
             "INSERT INTO attachments (url, final_url, site, source_page, page_id, crawl_id, fetched_at, last_seen_at,"
-            " status, headers, content_type, filename, size, sha256, body, image_index)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " status, headers, content_type, filename, size, sha256, body, body_codec, image_index)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [fetch.url, fetch.final_url or fetch.url, fetch.site, source_page, page[0] if page else None,
              fetch.crawl_id, now, now, fetch.status, json.dumps(fetch.headers, ensure_ascii=False),
              fetch.content_type, attachment_filename(fetch.headers, fetch.final_url or fetch.url), len(fetch.body),
-             sha, fetch.body, image_index],
+             sha, stored, codec, image_index],
         )
     return cursor.lastrowid, True
 
@@ -182,9 +185,9 @@ def write_extraction(db: sqlite_utils.Database, page_id: int, extraction: Extrac
     meta = extraction.metadata
     sets = ", ".join(f"{c} = ?" for c in METADATA_COLUMNS)
     db.execute(
-        f"UPDATE pages SET encoding = ?, html = ?, text = ?, title = ?, is_report = ?, extractor_version = ?,"
+        f"UPDATE pages SET encoding = ?, html = NULL, text = ?, title = ?, is_report = ?, extractor_version = ?,"
         f" extract_error = NULL, extraction_digest = ?, {sets} WHERE id = ?",
-        [extraction.encoding, extraction.html, extraction.text, extraction.title, int(extraction.is_report),
+        [extraction.encoding, extraction.text, extraction.title, int(extraction.is_report),
          extraction.extractor_version, digest] + [meta.get(c) if meta else None for c in METADATA_COLUMNS] + [page_id],
     )
     report_id = None
@@ -225,9 +228,9 @@ def latest_seen(db: sqlite_utils.Database, table: str, url: str) -> tuple[dict, 
 
 def latest_body(db: sqlite_utils.Database, url: str) -> tuple[bytes, str, str | None] | None:
     """(body, final URL, content type) of the newest stored version of a page, or None."""
-    row = db.execute("SELECT body, final_url, content_type FROM pages WHERE url = ? ORDER BY id DESC LIMIT 1",
-                     [url]).fetchone()
-    return (row[0], row[1], row[2]) if row else None
+    row = db.execute("SELECT body, body_codec, final_url, content_type FROM pages WHERE url = ? ORDER BY id DESC"
+                     " LIMIT 1", [url]).fetchone()
+    return (bodies.unpack(row[0], row[1]), row[2], row[3]) if row else None
 
 
 def unextracted_pages(db: sqlite_utils.Database, sites: list[str]) -> list[int]:
@@ -238,9 +241,9 @@ def unextracted_pages(db: sqlite_utils.Database, sites: list[str]) -> list[int]:
 
 
 def page_fetch(db: sqlite_utils.Database, page_id: int) -> Fetch:
-    row = db.execute("SELECT url, body, status, final_url, headers, site, agency_hint FROM pages WHERE id = ?",
-                     [page_id]).fetchone()
-    return Fetch(url=row[0], body=row[1], status=row[2], final_url=row[3], headers=json.loads(row[4] or "{}"),
+    row = db.execute("SELECT url, body, status, final_url, headers, site, agency_hint, body_codec FROM pages"
+                     " WHERE id = ?", [page_id]).fetchone()
+    return Fetch(url=row[0], body=bodies.unpack(row[1], row[7]), status=row[2], final_url=row[3], headers=json.loads(row[4] or "{}"),
                  site=row[5], agency_hint=row[6])
 
 

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from archive import bodies
 from archive.db import open_archive
 from archive.output import output_file
 
@@ -55,9 +56,11 @@ def export_warc(db_path: str, out_path: str, force: bool = False) -> int:
     n = 0
     with output_file(out_path, protect=db_path, force=force) as fh:
         writer = WARCWriter(fh, gzip=out_path.endswith(".gz"))
-        pages = db.execute("SELECT url, method, rendered, status, headers, content_type, body, fetched_at,"
-                           " request_body FROM pages ORDER BY id")
-        for url, method, rendered, status, headers, ctype, body, fetched, req_body in pages:
+        codec_of = {t: bodies.codec_column(db[t].columns_dict) for t in ("pages", "attachments")}
+        pages = db.execute(f"SELECT url, method, rendered, status, headers, content_type, body, {codec_of['pages']},"
+                           " fetched_at, request_body FROM pages ORDER BY id")
+        for url, method, rendered, status, headers, ctype, body, codec, fetched, req_body in pages:
+            body = bodies.unpack(body, codec)
             date = {"WARC-Date": _warc_date(fetched)}
             if rendered:
                 record = writer.create_warc_record(url, "resource", payload=io.BytesIO(body),
@@ -70,8 +73,9 @@ def export_warc(db_path: str, out_path: str, force: bool = False) -> int:
                                                http_headers=_http_headers(status, headers, body), warc_headers_dict=date)
             writer.write_record(record)
             n += 2
-        for url, status, headers, body, fetched in db.execute(
-                "SELECT url, status, headers, body, fetched_at FROM attachments ORDER BY id"):
+        for url, status, headers, body, codec, fetched in db.execute(
+                f"SELECT url, status, headers, body, {codec_of['attachments']}, fetched_at FROM attachments ORDER BY id"):
+            body = bodies.unpack(body, codec)
             _request(writer, url, "GET", fetched, None)
             record = writer.create_warc_record(url, "response", payload=io.BytesIO(body),
                                                http_headers=_http_headers(status, headers, body),

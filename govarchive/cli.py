@@ -1,10 +1,11 @@
-"""The `govarchive` command: crawl, ingest, discover, check-site, reports, reextract, serve, export, export-warc, demo.
+"""The `govarchive` command: crawl, ingest, discover, check-site, reports, reextract, migrate, serve, export, export-warc,
+demo.
 
 Exit codes (every command):
   0  done (a crawl: complete, nothing failed for good)
-  1  a crawl: some site has nothing at all in the archive
+  1  a crawl: some site has nothing at all in the archive; migrate: some body does not match its sha256 (left as is)
   2  bad input (sites file, archive, output path, option), refused before any work
-  3  a crawl: another crawl holds the archive's lock
+  3  a crawl or migrate: another crawl holds the archive's lock
   4  a crawl: interrupted (SIGINT/SIGTERM); run the same command again to go on
   5  a crawl: finished, but some requests failed for good (listed in fetch_errors and the summary)
 """
@@ -254,6 +255,22 @@ def cmd_reextract(args) -> int:
     return EXIT_OK
 
 
+def cmd_migrate(args) -> int:
+    from archive.db import check_archive
+    from archive.lock import lock_archive, unlock_archive
+    from archive.migrate import migrate
+
+    check_archive(args.db, write=True, must_exist=True)
+    took = lock_archive(args.db)  # no crawl writes while bodies and cells move
+    try:
+        result = migrate(args.db)
+    finally:
+        if took:
+            unlock_archive(args.db)
+    print(result.format())
+    return EXIT_NOTHING if result.mismatched else EXIT_OK  # those bodies are left as they were, named
+
+
 def cmd_serve(args) -> int:
     from archive.db import check_archive
     from archive.serve import serve
@@ -381,6 +398,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=_positive, default=1, help="worker processes (default 1)")
     p.add_argument("--since", type=_iso_date, help="only pages fetched on or after this date (YYYY-MM-DD)")
     p.set_defaults(func=cmd_reextract)
+
+    p = sub.add_parser("migrate", help="compact an archive of an older govarchive in place: bodies compressed, "
+                                       "html dropped, cells WITHOUT ROWID; every body checked against its sha256")
+    p.add_argument("--db", required=True)
+    p.set_defaults(func=cmd_migrate)
 
     p = sub.add_parser("serve", help="browse the archive in datasette (read-only, 127.0.0.1)")
     p.add_argument("--db", required=True)

@@ -18,7 +18,7 @@ def test_same_bytes_same_url_is_one_row(tmp_path):
     changed = store_fetch(db, Fetch(url="http://x/1", body=body + b"\n", headers={"Content-Type": ["text/plain"]}))
     assert changed.new and changed.page_id != first.page_id  # a new version; the old bytes stay
     assert db.execute("SELECT count(*) FROM pages WHERE url = 'http://x/1'").fetchone()[0] == 2
-    assert db.execute("SELECT body FROM pages WHERE id = ?", [first.page_id]).fetchone()[0] == body
+    assert db.execute("SELECT raw_body(body, body_codec) FROM pages WHERE id = ?", [first.page_id]).fetchone()[0] == body
 
 
 def test_wal_mode(tmp_path):
@@ -36,7 +36,8 @@ def test_extractor_failure_is_stored_and_page_kept(tmp_path, monkeypatch):
     db = open_archive(tmp_path / "a.db")
     stored = store_fetch(db, Fetch(url="http://x/2", body=b"<html>x</html>"))
     assert stored.error == "RuntimeError: boom"
-    row = db.execute("SELECT body, extract_error, is_report FROM pages WHERE id = ?", [stored.page_id]).fetchone()
+    row = db.execute("SELECT raw_body(body, body_codec), extract_error, is_report FROM pages WHERE id = ?",
+                     [stored.page_id]).fetchone()
     assert row == (b"<html>x</html>", "RuntimeError: boom", 0)
 
 

@@ -6,6 +6,8 @@ import json
 import sqlite3
 from urllib.parse import unquote
 
+from archive import bodies
+from archive.bodies import page_html
 from conftest import crawl
 
 from expected import DETAIL_PAGES, EXPECTED_ATTACHMENTS, EXPECTED_PAGES, EXPECTED_REPORTS, LISTING_PAGES, RENDERED
@@ -13,6 +15,7 @@ from expected import DETAIL_PAGES, EXPECTED_ATTACHMENTS, EXPECTED_PAGES, EXPECTE
 
 def rows(db, sql, params=()):
     with sqlite3.connect(db) as conn:
+        bodies.register(conn)  # raw_body(body, body_codec): the bytes as served
         return conn.execute(sql, params).fetchall()
 
 
@@ -41,7 +44,8 @@ def test_finds_exactly_the_report_pages_with_agency_and_year(portal, crawled):
 
 def test_attachments_archived_byte_identical(portal, crawled):
     db, _, _ = crawled
-    got = rows(db, "SELECT url, source_page, page_id, body, size, sha256, content_type FROM attachments")
+    got = rows(db, "SELECT url, source_page, page_id, raw_body(body, body_codec), size, sha256, content_type"
+                  " FROM attachments")
     assert {(*site_path(portal, u), site_path(portal, src)[1]) for u, src, *_ in got} == EXPECTED_ATTACHMENTS
     for url, source, page_id, body, size, sha, ctype in got:
         key, path = site_path(portal, url)
@@ -63,7 +67,8 @@ def test_seed_000_page_metadata(portal, crawled):
 def test_bodies_are_byte_exact_with_headers(portal, crawled):
     db, _, _ = crawled
     for url, method, body, sha, size, headers, status in rows(
-            db, "SELECT url, method, body, sha256, size, headers, status FROM pages WHERE rendered = 0"):
+            db, "SELECT url, method, raw_body(body, body_codec), sha256, size, headers, status FROM pages"
+                " WHERE rendered = 0"):
         key, path = site_path(portal, url)
         server = portal.servers[key]
         if method == "POST":  # a data-proxy answer: what the site answers to that call
@@ -79,8 +84,11 @@ def test_bodies_are_byte_exact_with_headers(portal, crawled):
 
 def test_traditional_report_archived_as_served_titled_in_simplified(portal, crawled):
     db, _, _ = crawled
-    (html, title, body) = rows(db, "SELECT html, title, body FROM pages WHERE url = ?",
-                               [portal.url("yanliang", "/xxgk/gzbg/5fe1a2b3.html")])[0]
+    (stored_html, title, body, ctype) = rows(db, "SELECT html, title, raw_body(body, body_codec), content_type"
+                                                 " FROM pages WHERE url = ?",
+                                                 [portal.url("yanliang", "/xxgk/gzbg/5fe1a2b3.html")])[0]
+    assert stored_html is None  # not stored: derived from the body
+    html = page_html(body, ctype)
     assert "閻良區應急管理局2020年政府信息公開年度報告" in html and "主動公開政府信息情況" in html
     assert body == portal.servers["yanliang"].pages["/xxgk/gzbg/5fe1a2b3.html"][0]
     assert title == "阎良区应急管理局2020年政府信息公开年度报告"
@@ -121,11 +129,12 @@ def test_second_crawl_adds_no_rows(portal, sites_file, crawled, tmp_path):
     with sqlite3.connect(crawled[0]) as src, sqlite3.connect(db) as dst:
         src.backup(dst)
     tables = ("pages", "reports", "report_cells", "report_checks", "attachments")
-    before = {t: rows(db, f"SELECT * FROM {t} ORDER BY rowid") for t in tables}
+    order = {"report_cells": "report_id, table_code, row_code, col_code"}  # WITHOUT ROWID: ordered by its key
+    before = {t: rows(db, f"SELECT * FROM {t} ORDER BY {order.get(t, 'rowid')}") for t in tables}
     start = len(portal.log)
     crawl(sites_file, db)
     for t in ("reports", "report_cells", "report_checks"):
-        assert rows(db, f"SELECT * FROM {t} ORDER BY rowid") == before[t], t
+        assert rows(db, f"SELECT * FROM {t} ORDER BY {order.get(t, 'rowid')}") == before[t], t
     assert len(rows(db, "SELECT * FROM pages")) == len(before["pages"])
     assert len(rows(db, "SELECT * FROM attachments")) == len(before["attachments"])
     assert rows(db, "SELECT count(*) FROM crawls")[0][0] == 2

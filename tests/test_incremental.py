@@ -11,6 +11,7 @@ from urllib.parse import unquote
 
 import pytest
 
+from archive import bodies
 from conftest import FAST, GOVARCHIVE, ROOT, crawl
 from demo_portal.server import DemoPortal
 from demo_portal.sites import Document, ningxia, yanliang
@@ -20,6 +21,7 @@ AGAIN = ["-s", "REFETCH_AFTER=0"]  # every detail page is due: asked for conditi
 
 def rows(db, sql, params=()):
     with sqlite3.connect(db) as conn:
+        bodies.register(conn)  # raw_body(body, body_codec): the bytes as served
         return conn.execute(sql, params).fetchall()
 
 
@@ -33,13 +35,13 @@ def test_changed_page_gets_one_new_version_the_rest_answer_304(one_site, tmp_pat
     portal, sites, server = one_site
     db = tmp_path / "a.db"
     crawl(sites, db)
-    before = rows(db, "SELECT id, url, sha256, body FROM pages ORDER BY id")
+    before = rows(db, "SELECT id, url, sha256, raw_body(body, body_codec) FROM pages ORDER BY id")
     report = "/xxgk/gzbg/5fe1a2b3.html"
     old_body = server.pages[report][0]
     server.set_page(report, old_body.replace(b"</body>", "<p>更正：第二部分數據有誤。</p></body>".encode()))
     start = len(portal.log)
     out = crawl(sites, db, *AGAIN).stdout
-    after = rows(db, "SELECT id, url, sha256, body FROM pages ORDER BY id")
+    after = rows(db, "SELECT id, url, sha256, raw_body(body, body_codec) FROM pages ORDER BY id")
     assert after[:len(before)] == before  # every old version untouched, bytes and all
     (new,) = after[len(before):]
     assert unquote(new[1]) == portal.url("yanliang", report) and new[3] == server.pages[report][0]

@@ -5,6 +5,8 @@ import json
 import sqlite3
 from urllib.parse import parse_qs, unquote
 
+from archive import bodies
+from archive.bodies import page_html
 from conftest import crawl
 
 SCRAPY_UA = "govarchive/0.1 (annual-report archiver; +https://github.com/govarchive/govarchive)"
@@ -77,9 +79,11 @@ def test_trs_pages_one_at_a_time_and_stops_at_the_stub(crawled):
 
 def test_gbk_declared_gb2312_decodes_without_replacement(portal, crawled):
     db, _, _ = crawled
-    got = rows(db, "SELECT url, encoding, html, text FROM pages WHERE site = '宁夏回族自治区应急管理厅'")
+    got = rows(db, "SELECT url, encoding, body, body_codec, content_type, text FROM pages"
+                   " WHERE site = '宁夏回族自治区应急管理厅'")
     assert len(got) == 8
-    for url, encoding, html, text in got:
+    for url, encoding, stored, codec, ctype, text in got:
+        html = page_html(bodies.unpack(stored, codec), ctype)  # as the extractor decoded it
         assert encoding == "gb18030", url
         assert "\ufffd" not in html
     letter = portal.url("ningxia", "/xxgk/zfxxgknb/202101/t20210111_2560021.html")

@@ -13,6 +13,7 @@ import lxml.html
 import pytest
 from datasette.app import Datasette
 
+from archive import bodies
 from archive.serve import metadata_for
 from conftest import ROOT, run_cli
 from demo_portal.seeds import seed_cells
@@ -88,7 +89,11 @@ def test_seed_000_as_printed(client, sql, portal):
     page_id = sql.execute("SELECT page FROM reports WHERE id = ?", [rid]).fetchone()[0]
     assert portal.url(*JIANGBEI_2020) in hrefs and f"/-/page/{page_id}" in hrefs
     attachment = sql.execute("SELECT id FROM attachments WHERE page_id = ?", [page_id]).fetchone()[0]
-    assert any(h.startswith(f"/{client.ds.get_database().name}/attachments/{attachment}.blob") for h in hrefs)
+    assert f"/-/attachment/{attachment}" in hrefs
+    stored, codec, sha = sql.execute("SELECT body, body_codec, sha256 FROM attachments WHERE id = ?",
+                                     [attachment]).fetchone()
+    got = client.get(f"/-/attachment/{attachment}")  # the file as served, whatever its stored codec
+    assert got.content == bodies.unpack(stored, codec) and hashlib.sha256(got.content).hexdigest() == sha
 
 
 def test_blank_is_not_zero_and_absent_is_marked(client, sql, portal):
@@ -163,15 +168,19 @@ def test_canned_queries_are_titled_and_labelled(client):
 
 
 def test_page_viewer_and_raw_bytes(client, sql, portal):
-    page_id, body, sha, ctype = sql.execute("SELECT id, body, sha256, content_type FROM pages WHERE url = ?",
-                                            [portal.url(*JIANGBEI_2020)]).fetchone()
+    page_id, stored, codec, sha, ctype = sql.execute("SELECT id, body, body_codec, sha256, content_type FROM pages"
+                                                     " WHERE url = ?", [portal.url(*JIANGBEI_2020)]).fetchone()
+    body = bodies.unpack(stored, codec)
     doc = client.html(f"/-/page/{page_id}")
     (frame,) = doc.xpath("//iframe")
     assert frame.get("src") == f"/-/page/{page_id}/raw" and frame.get("sandbox") == ""
     banner = doc.get_element_by_id("banner").text_content()
     assert portal.url(*JIANGBEI_2020) in banner and sha in banner
     assert doc.get_element_by_id("live-url").get("href") == portal.url(*JIANGBEI_2020)
-    assert doc.get_element_by_id("raw-download").get("href").startswith(f"/{client.ds.get_database().name}/pages/{page_id}.blob")
+    download = doc.get_element_by_id("raw-download").get("href")
+    assert download == f"/-/page/{page_id}/raw?download=1"
+    got = client.get(download)  # the bytes as served, not the stored (compressed) ones
+    assert got.content == body and got.headers["content-disposition"] == f"attachment; filename*=UTF-8''page-{page_id}"
     raw = client.get(f"/-/page/{page_id}/raw")
     assert raw.content == body and hashlib.sha256(raw.content).hexdigest() == sha
     assert raw.headers["content-type"] == ctype

@@ -5,6 +5,7 @@ import sqlite3
 
 from warcio.archiveiterator import ArchiveIterator
 
+from archive import bodies
 from conftest import run_cli
 
 
@@ -13,8 +14,11 @@ def test_export_warc_reads_back_byte_identical(crawled, tmp_path):
     out = tmp_path / "archive.warc.gz"
     result = run_cli("export-warc", "--db", str(db), str(out))
     with sqlite3.connect(db) as conn:
-        pages = conn.execute("SELECT url, method, rendered, status, body, request_body FROM pages ORDER BY id").fetchall()
-        files = conn.execute("SELECT url, status, body, content_type FROM attachments ORDER BY id").fetchall()
+        bodies.register(conn)
+        pages = conn.execute("SELECT url, method, rendered, status, raw_body(body, body_codec), request_body FROM pages"
+                             " ORDER BY id").fetchall()
+        files = conn.execute("SELECT url, status, raw_body(body, body_codec), content_type FROM attachments"
+                             " ORDER BY id").fetchall()
     n_records = sum(1 if p[2] else 2 for p in pages) + 2 * len(files)
     assert result.stdout.strip() == f"wrote {n_records} WARC records to {out}"
     responses, requests, resources = [], [], []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datasette import hookimpl
 
+from archive import bodies
 from archive.browse import dashboard, hosts, labels, links, page_view, report_view, search
 
 
@@ -15,9 +16,15 @@ def register_routes():
         (r"^/-/report$", report_view.find),
         (r"^/-/page/(?P<page_id>\d+)$", page_view.view),
         (r"^/-/page/(?P<page_id>\d+)/raw$", page_view.raw),
+        (r"^/-/attachment/(?P<attachment_id>\d+)$", page_view.attachment),
         (r"^/-/search$", search.view),
         (r"^/-/dashboard$", dashboard.view),
     ]
+
+
+@hookimpl
+def prepare_connection(conn):
+    bodies.register(conn)  # raw_body(body, body_codec) for queries over stored bodies
 
 
 @hookimpl
