@@ -149,8 +149,9 @@ class _Parser:
         m = re.compile(r"\breturn\s*(?=[{\[])").search(t, brace, end)
         return (self.value(m.end())[0] if m else UNKNOWN), end
 
-    def block_end(self, i: int) -> int:
-        depth, t, quote = 0, self.text, None
+    def _code(self, i: int):
+        """(index, character) from i on, outside string literals (their quotes and escapes skipped)."""
+        t, quote = self.text, None
         while i < len(t):
             ch = t[i]
             if quote:
@@ -160,37 +161,35 @@ class _Parser:
                     quote = None
             elif ch in "'\"`":
                 quote = ch
-            elif ch in "{[(":
+            else:
+                yield i, ch
+            i += 1
+
+    def block_end(self, i: int) -> int:
+        """Just after the bracket that closes the one at i."""
+        depth = 0
+        for j, ch in self._code(i):
+            if ch in "{[(":
                 depth += 1
             elif ch in "}])":
                 depth -= 1
                 if depth == 0:
-                    return i + 1
-            i += 1
-        return i
+                    return j + 1
+        return len(self.text)
 
     def expression_end(self, i: int) -> int:
         """Where the expression at i ends: the next , } ] or ; at its own depth."""
-        t, depth, quote = self.text, 0, None
-        while i < len(t):
-            ch = t[i]
-            if quote:
-                if ch == "\\":
-                    i += 1
-                elif ch == quote:
-                    quote = None
-            elif ch in "'\"`":
-                quote = ch
-            elif ch in "{[(":
+        depth = 0
+        for j, ch in self._code(i):
+            if ch in "{[(":
                 depth += 1
             elif ch in "}])":
                 if depth == 0:
-                    return i
+                    return j
                 depth -= 1
             elif ch in ",;\n" and depth == 0:
-                return i
-            i += 1
-        return i
+                return j
+        return len(self.text)
 
 
 def script_data(scripts: list[str], page_url: str) -> dict:
