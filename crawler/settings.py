@@ -12,6 +12,7 @@ DOWNLOAD_DELAY = 1.0
 # A site's delay is a floor: no random jitter below it (Scrapy's default varies it by ±50 %), and
 # AutoThrottle may raise a slot's delay but never take it under the site's own (crawler/throttle.py).
 DOWNLOAD_DELAY_JITTER = 0
+SITE_DELAY_MARGIN = 0.1  # added to a site's delay so that it holds between arrivals (crawler/throttle.py)
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 AUTOTHROTTLE_ENABLED = True

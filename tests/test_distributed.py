@@ -191,7 +191,7 @@ def test_a_site_is_crawled_by_one_crawler_at_its_own_pace(redis_url, tmp_path):
         times = sorted(r.time for r in portal.log)
     assert len(times) == 10  # robots.txt, 8 pages, 1 PDF
     gaps = [b - a for a, b in zip(times, times[1:])]
-    assert min(gaps) >= 1.0 - 0.05, [round(g, 3) for g in gaps]  # loopback jitter: tests/test_politeness.py
+    assert min(gaps) >= 1.0, [round(g, 3) for g in gaps]  # as the server saw them: tests/test_politeness.py
     fetched = [warc_fetches(tmp_path / f"warc{i}") for i in (1, 2)]
     assert sorted(map(len, fetched)) == [0, 9]  # one crawler did the site; the other had nothing to take
 

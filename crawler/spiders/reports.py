@@ -48,6 +48,7 @@ from crawler.items import AttachmentItem, NotModifiedItem, PageItem, SiteMapItem
 from crawler.links import Links, attachments, discover, report_images
 from crawler.script_links import unreadable_templates
 from crawler.suffixes import use_bundled_suffix_list
+from crawler.throttle import polite_delay
 from crawler.sites import Site, load_sites
 from extract.decode import decode_body
 from extract.report import looks_like_report_title
@@ -96,7 +97,7 @@ class ReportsSpider(scrapy.Spider):
         for site in spider.sites:
             slot = {}
             if site.download_delay is not None:
-                slot["delay"] = site.download_delay
+                slot["delay"] = polite_delay(site.download_delay, settings.getfloat("SITE_DELAY_MARGIN", 0.1))
             if site.concurrency is not None:
                 slot["concurrency"] = site.concurrency
             if slot:
