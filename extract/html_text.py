@@ -112,25 +112,33 @@ def content_root(doc):
 
 # The page's text with its structure: blocks on their own lines, table cells ended by a tab,
 # scripts and styles left out, a source line break read as a space (as a browser shows it) but
-# in <pre>. An XSLT stylesheet: libxslt walks the tree in C, ~4x a walk in Python.
+# in <pre>. An XSLT stylesheet: libxslt walks the tree in C, ~4x a walk in Python. Blocks are
+# marked with a noncharacter (U+FDD0, never in a page's text) and source line breaks turned into
+# spaces afterwards in Python: a text() template doing it in XSLT cost 4x the whole walk.
+_BREAK = "\ufdd0"
 _TEXT = etree.XSLT(etree.XML(b"""<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
 <xsl:output method="text" encoding="utf-8"/>
 <xsl:template match="script|style|noscript|template|head|select|option"/>
 <xsl:template match="p|div|br|tr|li|ul|ol|table|h1|h2|h3|h4|h5|h6|section|article|header|footer|dl|dt|dd|blockquote">
-<xsl:text>&#10;</xsl:text><xsl:apply-templates/><xsl:text>&#10;</xsl:text></xsl:template>
+<xsl:text>&#xFDD0;</xsl:text><xsl:apply-templates/><xsl:text>&#xFDD0;</xsl:text></xsl:template>
 <xsl:template match="td|th"><xsl:apply-templates/><xsl:text>&#9;</xsl:text></xsl:template>
-<xsl:template match="pre"><xsl:text>&#10;</xsl:text><xsl:value-of select="."/><xsl:text>&#10;</xsl:text></xsl:template>
-<xsl:template match="text()"><xsl:value-of select="translate(., '&#10;', ' ')"/></xsl:template>
-<xsl:template match="govarchive-start"><xsl:text>&#xE000;</xsl:text><xsl:apply-templates/></xsl:template>
-<xsl:template match="govarchive-end"><xsl:text>&#xE001;</xsl:text></xsl:template>
+<xsl:template match="pre"><xsl:text>&#xFDD0;</xsl:text><xsl:value-of select="translate(., '&#10;', '&#xFDD0;')"/><xsl:text>&#xFDD0;</xsl:text>
+</xsl:template>
+<xsl:template match="govarchive-start"><xsl:text>&#xFDD1;</xsl:text><xsl:apply-templates/></xsl:template>
+<xsl:template match="govarchive-end"><xsl:text>&#xFDD2;</xsl:text></xsl:template>
 </xsl:stylesheet>"""))
-_MARKS = ("\ue000", "\ue001")  # where the inner element's text starts and ends (private-use characters)
+_MARKS = ("\ufdd1", "\ufdd2")  # where the inner element's text starts and ends (noncharacters)
+
+
+def _run(el) -> str:
+    """The stylesheet's output with its line breaks in place (source breaks as spaces)."""
+    return str(_TEXT(el)).replace("\n", " ").replace(_BREAK, "\n")
 
 
 def structured_text(el) -> str:
     """The text of `el` (see _TEXT), spaces folded, no empty cells or lines."""
     try:
-        return _normalise(str(_TEXT(el)))
+        return _normalise(_run(el))
     except etree.XSLTApplyError:  # never seen: the plain text rather than nothing
         return _normalise(text_content(el))
 
@@ -146,7 +154,7 @@ def texts(el, inner) -> tuple[str, str]:
     start.tail, inner.text = inner.text, None
     inner.insert(0, start)
     try:
-        raw = str(_TEXT(el))
+        raw = _run(el)
     except etree.XSLTApplyError:
         raw = ""
     finally:
@@ -160,20 +168,17 @@ def texts(el, inner) -> tuple[str, str]:
     return _normalise(before + part + after), _normalise(part)
 
 
-_BEFORE_BREAK = re.compile(r" +(?=[\t\n])")
-_AFTER_BREAK = re.compile(r"(?<=[\t\n]) +")
-_TAB_RUNS = re.compile(r"\t{2,}")
-_EDGE_TABS = re.compile(r"^\t|\t$", re.M)
-_NEWLINE_RUNS = re.compile(r"\n{2,}")
+# A run of blanks holding a line break is one line break, a run holding a tab one tab: no empty
+# lines or cells, no spaces at their edges.
+_LINE_BREAK_RUNS = re.compile(r"[ \t\n]*\n[ \t\n]*")
+_TAB_BREAK_RUNS = re.compile(r"[ \t]*\t[ \t]*")
 
 
 def _normalise(raw: str) -> str:
     """Spaces folded, no empty cells, no empty lines (all in C: this runs over every page)."""
     text = _SPACES.sub(" ", raw.replace("\r", ""))
-    text = _AFTER_BREAK.sub("", _BEFORE_BREAK.sub("", text))  # plain "" replacements: no template per match
-    text = _TAB_RUNS.sub("\t", text)
-    text = _EDGE_TABS.sub("", text)
-    return _NEWLINE_RUNS.sub("\n", text).strip("\n ")
+    text = _TAB_BREAK_RUNS.sub("\t", _LINE_BREAK_RUNS.sub("\n", text))  # plain replacements: no template per match
+    return text.strip("\n\t ")
 
 
 def meta_tags(doc) -> dict[str, str]:
