@@ -59,6 +59,18 @@ def decode_body(body: bytes, content_type: str | None = None) -> tuple[str, str]
 _XML_INCOMPATIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-def xml_safe(text: str) -> str:
-    """The text without the characters lxml refuses; unchanged (same object) when it has none."""
+def xml_safe(text: str, body: bytes | None = None, encoding: str | None = None) -> str:
+    """The text without the characters lxml refuses; unchanged (same object) when it has none.
+
+    Given the bytes `text` was decoded from and their encoding, a UTF-8 or GB18030 body is checked
+    as bytes (a tenth of the time of a regular expression over the text): in both, a byte under
+    0x20 is always that control character, lone surrogates never decode, and U+FFFE/U+FFFF have
+    one byte sequence each."""
+    if body is not None and encoding in _NONCHARACTER_BYTES and not body.translate(None, _NOT_C0) \
+            and not any(seq in body for seq in _NONCHARACTER_BYTES[encoding]):
+        return text
     return _XML_INCOMPATIBLE.sub("", text) if _XML_INCOMPATIBLE.search(text) else text
+
+
+_NOT_C0 = bytes(b for b in range(256) if not (b < 0x20 and b not in (0x09, 0x0A, 0x0D)))
+_NONCHARACTER_BYTES = {enc: ("\ufffe".encode(enc), "\uffff".encode(enc)) for enc in ("utf-8", "gb18030")}

@@ -70,7 +70,7 @@ def extract_page(body: bytes, content_type: str | None = None, site_name: str | 
                           source_kind=kind if kind in ("pdf", "docx", "doc", "wps", "ofd", "image") else None,
                           warnings=[why_unread(kind)])
     decoded, encoding = decode_body(body, content_type)
-    safe = xml_safe(decoded)
+    safe = xml_safe(decoded, body, encoding)
     is_html = kind == "html"
     if is_html:
         doc, notes = html_text.parse_html(safe)
