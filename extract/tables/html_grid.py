@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from lxml import etree
+
 from extract.html_text import text_content
 from extract.tables.grid import GCell, Row
 
@@ -41,9 +43,7 @@ def cell_text(el) -> str:
     hold text alone or in spans: their text is read in C."""
     if not len(el):
         return el.text or ""
-    inner = el.iter(*_BREAKS, *_SKIP)
-    first, second = next(inner, None), next(inner, None)
-    if first is None or (second is None and first.tag == "p"):  # one paragraph at most: no break inside
+    if next(el.iter(*_BREAKS, *_SKIP), None) is None:  # no break inside
         return text_content(el)
     parts: list[str] = [el.text or ""]
     stack = [(child, False) for child in reversed(el)]
@@ -72,10 +72,9 @@ def _clean(text: str) -> str:
     return " ".join(text.split())
 
 
-def _span(el, name: str) -> tuple[int, bool]:
-    """(span, whether it was capped at _MAX_SPAN); anything unreadable is 1."""
-    value = el.get(name)
-    if value is None:
+def _span(value: str | None) -> tuple[int, bool]:
+    """(span, whether it was capped at _MAX_SPAN) of a rowspan/colspan value; anything unreadable is 1."""
+    if not value:
         return 1, False
     try:
         n = int(value.strip() or 1)
@@ -98,43 +97,112 @@ def _own_rows(table, limit: int) -> list:
     return rows
 
 
-def table_rows(table, index: int, budget: list[int], warnings: list[str]) -> list[Row]:
-    """One <table> as rows of GCell, spans expanded; `budget` holds the grid cells still allowed."""
+# A table's own rows and cells as text in one pass in C: per row a row mark, per cell a cell mark,
+# its rowspan and colspan, and its text read as cell_text reads it (breaks as spaces: cell text is
+# folded anyway). The marks are noncharacters; a table whose text holds one is read element by
+# element instead.
+_ROW, _CELL, _SEP = "\ufdd3", "\ufdd4", "\ufdd5"
+_MARKS = (_ROW, _CELL, _SEP)
+_GRID = etree.XSLT(etree.XML(b"""<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+<xsl:output method="text" encoding="utf-8"/>
+<xsl:variable name="marks" select="'&#xFDD3;&#xFDD4;&#xFDD5;'"/>
+<xsl:template match="/">
+<xsl:for-each select="*/tr|*/thead/tr|*/tbody/tr|*/tfoot/tr"><xsl:text>&#xFDD3;</xsl:text>
+<xsl:for-each select="td|th"><xsl:text>&#xFDD4;</xsl:text>
+<xsl:if test="@rowspan"><xsl:value-of select="translate(@rowspan, $marks, '')"/></xsl:if><xsl:text>&#xFDD5;</xsl:text>
+<xsl:if test="@colspan"><xsl:value-of select="translate(@colspan, $marks, '')"/></xsl:if><xsl:text>&#xFDD5;</xsl:text>
+<xsl:apply-templates mode="cell"/>
+</xsl:for-each></xsl:for-each>
+</xsl:template>
+<xsl:template match="script|style|table" mode="cell"/>
+<xsl:template match="br|p|div|li|tr" mode="cell"><xsl:text> </xsl:text><xsl:apply-templates mode="cell"/><xsl:text> </xsl:text></xsl:template>
+</xsl:stylesheet>"""))
+
+
+_ONE = frozenset(("", "1", None))  # a span of one cell, as rowspan/colspan are mostly written (or not)
+
+
+def _cells_by_xslt(table, limit: int) -> list[list[tuple[str, str, str]]] | None:
+    """The table's first `limit` own rows as (rowspan, colspan, text) per cell; None when the
+    table's text holds one of the marks."""
+    try:
+        raw = str(_GRID(table))
+    except etree.XSLTApplyError:
+        return None
+    rows = raw.split(_ROW)[1:limit + 1]
+    out = []
+    for row in rows:
+        cells = []
+        for cell in row.split(_CELL)[1:]:
+            parts = cell.split(_SEP, 2)
+            if len(parts) != 3:
+                return None
+            cells.append(parts)
+        out.append(cells)
+    return out
+
+
+def _cells_by_elements(table, limit: int) -> list[list[tuple[str, str, str]]]:
+    return [[(td.get("rowspan"), td.get("colspan"), cell_text(td)) for td in tr if td.tag in ("td", "th")]
+            for tr in _own_rows(table, limit)]
+
+
+def table_rows(table, index: int, budget: list[int], warnings: list[str], text: str | None = None) -> list[Row]:
+    """One <table> as rows of GCell, spans expanded; `budget` holds the grid cells still allowed.
+    `text`: the table's text_content, when the caller has it."""
+    if text is None:
+        text = text_content(table)
+    trs = None if any(m in text for m in _MARKS) else _cells_by_xslt(table, MAX_ROWS + 1)
+    if trs is None:
+        trs = _cells_by_elements(table, MAX_ROWS + 1)
     pending: dict[int, dict[int, tuple[int, GCell]]] = {}  # row → col → (origin id, cell) from rowspans
     out: list[Row] = []
     widths: list[int] = []  # grid columns each row fills
     origin = 0
-    trs = _own_rows(table, MAX_ROWS + 1)
     if len(trs) > MAX_ROWS:
         warnings.append(f"table {index} has more than {MAX_ROWS} rows: only the first {MAX_ROWS} read")
         trs = trs[:MAX_ROWS]
     wide = capped = False
+    n_rows = len(trs)
     for r, tr in enumerate(trs):
-        above = pending.pop(r, {})
+        above = pending.pop(r, None)
+        if not above and len(tr) <= MAX_COLS and all(rs in _ONE and cs in _ONE for rs, cs, _ in tr):
+            # The common row: no spans from above, none of its own (Python's per-cell work halved)
+            budget[0] -= len(tr)
+            if budget[0] < 0:
+                warnings.append(f"more than {MAX_CELLS:,} table cells on the page: tables read up to table {index} "
+                                f"row {r + 1}")
+                break
+            if tr:
+                out.append(Row([GCell(_clean(raw), True, False, r + 1, c, 1, False, origin + c + 1)
+                                for c, (_, _, raw) in enumerate(tr)], f"table {index} row {r + 1}"))
+                widths.append(len(tr))
+                origin += len(tr)
+            continue
+        above = above or {}
         placed: list[tuple[int, GCell]] = []
         col = 0
-        for td in tr:
-            if td.tag not in ("td", "th"):
-                continue
+        for rowspan, colspan, raw in tr:
             while col in above:
                 placed.append(above.pop(col))
                 col += 1
-            (rs, rs_capped), (cs, cs_capped) = _span(td, "rowspan"), _span(td, "colspan")
+            (rs, rs_capped), (cs, cs_capped) = _span(rowspan), _span(colspan)
             if (rs_capped or cs_capped) and not capped:
                 capped = True
                 warnings.append(f"table {index} row {r + 1}: a span of more than {_MAX_SPAN} cells read as {_MAX_SPAN}")
-            rs, cs = min(rs, len(trs) - r), min(cs, MAX_COLS - col)
+            rs, cs = min(rs, n_rows - r), min(cs, MAX_COLS - col)
             if cs <= 0:
                 wide = True
                 break
             origin += 1
-            cell = GCell(_clean(cell_text(td)), explicit=True, merged=rs > 1, line=r + 1, col=col, span=cs, key=origin)
-            below = GCell(cell.text, explicit=True, merged=True, line=r + 1, col=col, span=cs, copy=True,
-                          key=origin) if rs > 1 else None
-            for dc in range(cs):
-                placed.append((origin, cell))
+            cell = GCell(_clean(raw), True, rs > 1, r + 1, col, cs, False, origin)
+            if rs > 1:
+                below = GCell(cell.text, True, True, r + 1, col, cs, True, origin)
                 for dr in range(1, rs):
-                    pending.setdefault(r + dr, {})[col + dc] = (origin, below)
+                    row_below = pending.setdefault(r + dr, {})
+                    for dc in range(cs):
+                        row_below[col + dc] = (origin, below)
+            placed.extend([(origin, cell)] * cs)
             col += cs
         # Rowspans from above to the right of the row's own cells still hold their columns.
         placed.extend(above[c] for c in sorted(above))
@@ -176,6 +244,7 @@ def html_rows(root) -> tuple[list[Row], list[str]]:
         if looked > MAX_TABLES:
             warnings.append(f"more than {MAX_TABLES} tables on the page: tables after table {i - 1} not read")
             break
-        if _TABLE_WORDS.search(_WS.sub("", text_content(table))):
-            rows.extend(table_rows(table, i, budget, warnings))
+        text = text_content(table)
+        if _TABLE_WORDS.search(_WS.sub("", text)):
+            rows.extend(table_rows(table, i, budget, warnings, text))
     return rows, warnings
