@@ -7,7 +7,9 @@ from typing import Optional, Union
 Number = Union[int, float]
 
 
-@dataclass(frozen=True)
+# Not frozen: a frozen dataclass is built through object.__setattr__, 2.0 µs against 0.36 µs a
+# cell, and a report page makes ~300. Treated as immutable all the same (hashable by value).
+@dataclass(slots=True, unsafe_hash=True)
 class Cell:
     """One cell of a statistical table, addressed by the codes of reference/report-schema.md."""
 
@@ -30,7 +32,7 @@ class Cell:
         return d
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Check:
     """A 勾稽关系 check: ok, failed (both sides kept) or not_assessable (a blank on a side)."""
 

@@ -9,6 +9,7 @@ exactly the standard number of cells, and the warnings say so.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Optional
 
 from extract.model import Cell
@@ -74,7 +75,7 @@ class Placer:
     # -- one row -------------------------------------------------------------------------------
     def feed(self, row: Row) -> None:
         cells = row.cells
-        labels = [i for i, c in enumerate(cells) if _is_text(c)]
+        labels = [i for i, c in enumerate(cells) if not c.fused and kind(c.text) == "text"]  # _is_text, inlined
         other_group = False
         for i in labels:
             sec = section_marker(cells[i].text)
@@ -240,8 +241,8 @@ class Placer:
         if table == "active" and self.layout is not None and code not in ACTIVE_COLS[self.layout]:
             self.warnings.append(f"active.{code}: no such row in the {self.layout} layout at {row.where}; row left out")
             return None
-        standard = self.standard(table, code)
         if cmap is None:
+            standard = _standard(table, code, self.layout)
             if standard is None:
                 self.warnings.append(f"active.{code}: layout unknown and no column header at {row.where}; row left out")
                 return None
@@ -250,34 +251,18 @@ class Placer:
                 self.warnings.append(f"{table}: no column header found; the standard column order was assumed")
             return standard
         if table == "review_litigation":
-            return list(cmap.codes)
-        codes = cmap.resolved([c for _, c in standard]) if standard else cmap.codes
-        allowed = {c for _, c in standard} if standard else self.any_layout_cols(code)
-        if codes is None or None in codes or not set(codes) <= allowed:
+            return cmap.codes
+        cols = _fitted(table, code, self.layout, tuple(cmap.codes), tuple(cmap.fragments.items()))
+        if cols is None:
             printed = ", ".join(c or repr(cmap.fragments.get(i)) for i, c in enumerate(cmap.codes))
             self.warnings.append(f"{_name(table, code)}: the column header at {cmap.where} ({printed}) "
                                  f"does not fit this row at {row.where}; row left out")
-            return None
-        return [(code, c) for c in codes]
-
-    @staticmethod
-    def any_layout_cols(code: str) -> set[str]:
-        return {c for cols in ACTIVE_COLS.values() for c in cols.get(code, ())}
-
-    def standard(self, table: str, code: str):
-        """The columns in the national order (None for an active row of an unknown layout)."""
-        if table == "applications":
-            return [(code, c) for c in APPLICATION_COLS]
-        if table == "review_litigation":
-            return list(REVIEW_ORDER)
-        if self.layout is None:
-            return None
-        return [(code, c) for c in ACTIVE_COLS[self.layout][code]]
+        return cols
 
     # -- cells ---------------------------------------------------------------------------------
     def put(self, table: str, code: str, cols, got: list[GCell], row: Row) -> None:
         key = (table, code)
-        raws = tuple(c.text for c in got)
+        raws = tuple([c.text for c in got])
         if key in self.twice:
             return
         if key in self.placed:
@@ -291,7 +276,7 @@ class Placer:
             return
         self.placed[key] = (raws, row.where)
         for (r, c), cell in zip(cols, got):
-            value, raw = parse_cell(cell.text, money=table == "active" and (r, c) in MONEY)
+            value, raw = parse_cell(cell.text, table == "active" and (r, c) in MONEY)
             if value is None and not is_blank(raw):
                 self.warnings.append(f"{table}.{r}.{c}: cannot read {raw!r} at {row.where}; cell left out")
                 continue
@@ -301,6 +286,34 @@ class Placer:
 
     def result(self) -> list[Cell]:
         return [c for c in self.cells.values() if c.table not in self.bad]
+
+
+def _standard(table: str, code: str, layout: Optional[str]):
+    """The columns in the national order (None for an active row of an unknown layout)."""
+    if table == "applications":
+        return tuple((code, c) for c in APPLICATION_COLS)
+    if table == "review_litigation":
+        return tuple(REVIEW_ORDER)
+    if layout is None:
+        return None
+    return tuple((code, c) for c in ACTIVE_COLS[layout][code])
+
+
+def _any_layout_cols(code: str) -> set[str]:
+    return {c for cols in ACTIVE_COLS.values() for c in cols.get(code, ())}
+
+
+@lru_cache(maxsize=4096)
+def _fitted(table: str, code: str, layout: Optional[str], codes: tuple, fragments: tuple):
+    """A row's (row, col) pairs under a header's column codes (cut-short labels resolved), or None
+    when the header names a column the row has not. Cached: the same headers recur in every report."""
+    standard = _standard(table, code, layout)
+    cmap = headers.ColumnMap(table, list(codes), "", dict(fragments))
+    resolved = cmap.resolved([c for _, c in standard]) if standard else cmap.codes
+    allowed = {c for _, c in standard} if standard else _any_layout_cols(code)
+    if resolved is None or None in resolved or not set(resolved) <= allowed:
+        return None
+    return tuple((code, c) for c in resolved)
 
 
 def place(rows: list[Row], layout: Optional[str]) -> tuple[list[Cell], list[str]]:
