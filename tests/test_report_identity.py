@@ -221,3 +221,15 @@ def test_python_m_extract_exit_codes_and_help(tmp_path):
     helped = run("--help")
     assert helped.returncode == 0 and "Exit status" in helped.stdout
     assert run().returncode == 2
+
+
+def test_squeeze_removes_exactly_the_whitespace_of_regular_expressions():
+    import re
+    from extract.report import squeeze
+
+    space = re.compile(r"\s")
+    for point in range(0x110000):
+        if 0xD800 <= point < 0xE000:
+            continue
+        c = chr(point)
+        assert squeeze(f"自{c}然") == ("自然" if space.fullmatch(c) else f"自{c}然"), hex(point)

@@ -26,6 +26,8 @@ MIN_LAYOUT_LINES = 8
 
 def looks_like_layout(text: str) -> bool:
     """Whether the text is laid out in space-aligned columns (pdftotext -layout and the like)."""
+    if "   " not in text:
+        return False  # no wide gap anywhere (most texts): no line to look at
     count = 0
     for line in text.splitlines():
         # at least three chunks, one gap wide (linear: no pattern with two unbounded runs)
