@@ -10,6 +10,7 @@ import sqlite3
 import urllib.request
 from pathlib import Path
 
+import sqlite_utils
 from warcio.archiveiterator import ArchiveIterator
 
 from archive import bodies
@@ -65,13 +66,23 @@ def snapshot(db: Path) -> dict:
             "reports": conn.execute("SELECT * FROM reports ORDER BY id").fetchall(),
             "checks": conn.execute("SELECT * FROM report_checks ORDER BY rowid").fetchall(),
             "summary": conn.execute("SELECT * FROM report_summary ORDER BY report_id").fetchall(),
-            "fts": conn.execute("SELECT rowid FROM pages_fts WHERE pages_fts MATCH '依申请公开' ORDER BY rowid").fetchall(),
+            "fts": conn.execute(FTS_NOW if _index_now(conn) else FTS_BEFORE).fetchall(),
         }
+
+
+# The pages whose title or text holds 依申请公开, through the full-text index of each format.
+FTS_NOW = "SELECT rowid FROM pages_fts WHERE body LIKE '%依申请公开%' ORDER BY rowid"
+FTS_BEFORE = "SELECT rowid FROM pages_fts WHERE pages_fts MATCH '\"依申请公开\"' ORDER BY rowid"
+
+
+def _index_now(conn) -> bool:
+    return "page_texts" in conn.execute("SELECT sql FROM sqlite_master WHERE name = 'pages_fts'").fetchone()[0]
 
 
 def old_format(src: Path, dst: Path) -> None:
     """A copy of `src` as govarchive wrote archives before this format (schema 2): bodies raw with
-    no codec column, the decoded page in `html`, report_cells a rowid table."""
+    no codec column, the decoded page in `html`, report_cells a rowid table, sqlite-utils' full-text
+    index over pages (token positions kept) with its triggers."""
     with sqlite3.connect(src) as a, sqlite3.connect(dst) as b:
         a.backup(b)
     conn = connect(dst)
@@ -89,6 +100,10 @@ def old_format(src: Path, dst: Path) -> None:
         conn.execute("INSERT INTO report_cells SELECT * FROM cells_new")
         conn.execute("DROP TABLE cells_new")
         conn.execute("PRAGMA user_version = 2")
+        for trigger in ("pages_fts_ai", "pages_fts_ad", "pages_fts_au"):
+            conn.execute(f"DROP TRIGGER {trigger}")
+        conn.execute("DROP TABLE pages_fts")
+    sqlite_utils.Database(conn)["pages"].enable_fts(["title", "text"], tokenize="trigram", create_triggers=True)
     conn.executescript(VIEWS)
     conn.execute("VACUUM")
     conn.close()
@@ -139,7 +154,7 @@ def test_migrate_an_old_archive_keeps_every_body_and_cell(crawled, tmp_path):
     before = snapshot(old)
     with sqlite3.connect(old) as conn:
         n_html = conn.execute("SELECT count(*) FROM pages WHERE html IS NOT NULL").fetchone()[0]
-        assert n_html > 0
+        assert n_html > 0 and not _index_now(conn) and before["fts"]
         cells_sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'report_cells'").fetchone()[0]
         assert "WITHOUT ROWID" not in cells_sql
     size_before = old.stat().st_size
@@ -172,6 +187,7 @@ def test_migrate_an_old_archive_keeps_every_body_and_cell(crawled, tmp_path):
         assert "WITHOUT ROWID" in conn.execute("SELECT sql FROM sqlite_master WHERE name = 'report_cells'").fetchone()[0]
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert _index_now(conn)  # the index replaced by this version's (same pages found: snapshot)
     assert n_zstd_pages > 0 and old.stat().st_size < size_before
 
     warc_new = tmp_path / "new.warc.gz"

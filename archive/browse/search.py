@@ -1,7 +1,7 @@
 """GET /-/search?q=…: pages whose title or text contains every term, each with a snippet around
-the match. Terms of three characters or more go through the FTS5 trigram index; a shorter term
-cannot be found in a trigram index, so then the whole search is a substring scan (LIKE) — and the
-page says so."""
+the match, reports first, newest first. Terms of three characters or more go through the FTS5
+trigram index (LIKE on pages_fts, archive/schema.py FULL_TEXT); a shorter term cannot be found in
+a trigram index, so then the whole search is a substring scan (LIKE on pages) — and the page says so."""
 from __future__ import annotations
 
 import re
@@ -29,17 +29,12 @@ def terms_of(q: str) -> list[str]:
     return [t for t in q.split() if t]
 
 
-def fts_query(terms: list[str]) -> str:
-    """Every term as a quoted phrase: FTS5 syntax characters in a term are searched for, not obeyed."""
-    return " AND ".join('"' + t.replace('"', '""') + '"' for t in terms)
-
-
 def marked(text: str) -> Markup:
     return Markup(str(escape(text)).replace(OPEN, "<mark>").replace(CLOSE, "</mark>"))
 
 
 def like_snippet(text: str, terms: list[str]) -> str:
-    """Text around the first match, every term marked (what FTS5's snippet() gives the index search)."""
+    """Text around the first match, every term marked (the index keeps no positions for FTS5's snippet())."""
     text = text or ""
     first = min((i for i in (text.find(t) for t in terms) if i >= 0), default=0)
     start, end = max(0, first - SNIPPET_CHARS), first + SNIPPET_CHARS + max(map(len, terms))
@@ -49,25 +44,54 @@ def like_snippet(text: str, terms: list[str]) -> str:
     return ("…" if start else "") + piece + ("…" if end < len(text) else "")
 
 
+def _like(term: str) -> tuple[str, bool]:
+    """(LIKE pattern, whether it needs an ESCAPE clause): a term holding % or _ is searched for as
+    written, but SQLite hands FTS5 only a LIKE without ESCAPE, so that term is checked row by row."""
+    if not any(ch in term for ch in "%_\\"):
+        return f"%{term}%", False
+    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%", True
+
+
+def _with_snippets(found: list[dict], terms: list[str]) -> list[dict]:
+    for hit in found:
+        text = hit.pop("text") or ""
+        hit["snippet"] = like_snippet(text if any(t in text for t in terms) else hit["title"], terms)
+    return found
+
+
+async def _indexed_by_body(db) -> bool:
+    """Whether pages_fts is this version's index (over page_texts.body); an older archive opened
+    read-only keeps the index it was written with, and is scanned."""
+    sql = await db.execute("SELECT sql FROM sqlite_master WHERE name = 'pages_fts'")
+    row = sql.first()
+    return bool(row and "page_texts" in row[0])
+
+
 async def indexed(db, terms: list[str]) -> list[dict]:
-    return await rows(db, f"SELECT {_COLUMNS}, snippet(pages_fts, -1, ?, ?, '…', 48) AS snippet "
-                          f"FROM pages_fts JOIN pages p ON p.rowid = pages_fts.rowid {await _join(db)} "
-                          f"WHERE pages_fts MATCH ? ORDER BY r.id IS NULL, rank LIMIT {LIMIT}",
-                      [OPEN, CLOSE, fts_query(terms)])
+    """Every term (three characters or more) a LIKE on pages_fts: FTS5 finds the pages holding all
+    its trigrams through the index, then confirms the substring. Reports first, newest first."""
+    if not await _indexed_by_body(db):
+        return await scanned(db, terms)
+    where, params = [], []
+    for term in terms:
+        pattern, escaped = _like(term)
+        where.append("pages_fts.body LIKE ?" + (" ESCAPE '\\'" if escaped else ""))
+        params.append(pattern)
+    found = await rows(db, f"SELECT {_COLUMNS}, p.text FROM pages_fts JOIN pages p ON p.id = pages_fts.rowid "
+                           f"{await _join(db)} WHERE {' AND '.join(where)} "
+                           f"ORDER BY r.id IS NULL, p.id DESC LIMIT {LIMIT}", params)
+    return _with_snippets(found, terms)
 
 
 async def scanned(db, terms: list[str]) -> list[dict]:
     where = " AND ".join("(p.title LIKE ? ESCAPE '\\' OR p.text LIKE ? ESCAPE '\\')" for _ in terms)
     params = []
     for t in terms:
-        pattern = "%" + t.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        pattern = _like(t)[0]  # ESCAPE '\\' changes nothing in a pattern that needed no escaping
         params += [pattern, pattern]
     found = await rows(db, f"SELECT {_COLUMNS}, p.text FROM pages p {await _join(db)} WHERE {where} "
                            f"ORDER BY r.id IS NULL, p.id DESC LIMIT {LIMIT}", params)
-    for hit in found:
-        in_text = any(t in (hit["text"] or "") for t in terms)
-        hit["snippet"] = like_snippet(hit.pop("text") if in_text else hit["title"], terms)
-    return found
+    return _with_snippets(found, terms)
 
 
 async def view(datasette, request):
