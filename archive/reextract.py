@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from archive import bodies
 from archive.db import open_archive
 from archive.documents import all_documents, extract_job, write_document_extraction
-from archive.store import safe_extract, utcnow, write_extraction
+from archive.store import extraction_digest, safe_extract, utcnow, write_extraction
 
 BATCH = 200
 
@@ -43,7 +43,9 @@ class ReextractResult:
 def _work(row):
     page_id, body, codec, content_type, agency_fallback = row
     extraction, error = safe_extract(bodies.unpack(body, codec), content_type, agency_fallback)
-    return page_id, extraction, error
+    if extraction is not None:
+        extraction.html = None  # the decoded page is not stored (derived from the body): not sent back either
+    return page_id, extraction, error, extraction_digest(extraction, error)
 
 
 def _batches(db, since: str | None):
@@ -74,11 +76,20 @@ def reextract(db_path: str, jobs: int = 1, since: str | None = None, progress: b
 
         bar = tqdm(total=total, unit="page", desc="reextract")
     try:
+        # The workers extract the next batch while this process writes the one before.
+        pending = None
         for rows in _batches(db, since):
-            done = pool.map(_work, rows, chunksize=8) if pool else [_work(r) for r in rows]
-            _write(db, done, result, started)
+            if pool is None:
+                _write(db, [_work(r) for r in rows], result, started)
+            else:
+                extracting = pool.map_async(_work, rows, chunksize=8)
+                if pending is not None:
+                    _write(db, pending.get(), result, started)
+                pending = extracting
             if bar:
                 bar.update(len(rows))
+        if pending is not None:
+            _write(db, pending.get(), result, started)
         _documents(db, pool, since, result, started)
     finally:
         if pool:
@@ -95,8 +106,8 @@ def _write(db, batch, result: ReextractResult, started: str) -> None:
     if not batch:
         return
     with db.conn:
-        for page_id, extraction, error in batch:
-            _, changed = write_extraction(db, page_id, extraction, error, extracted_at=started)
+        for page_id, extraction, error, digest in batch:
+            _, changed = write_extraction(db, page_id, extraction, error, extracted_at=started, digest=digest)
             result.pages += 1
             result.changed += changed
             if extraction is None:

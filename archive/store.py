@@ -158,7 +158,8 @@ def extraction_digest(extraction: Extraction | None, error: str | None) -> str:
 
 
 def write_extraction(db: sqlite_utils.Database, page_id: int, extraction: Extraction | None,
-                     error: str | None = None, extracted_at: str | None = None) -> tuple[int | None, bool]:
+                     error: str | None = None, extracted_at: str | None = None,
+                     digest: str | None = None) -> tuple[int | None, bool]:
     """Replace everything derived from one page; the caller holds the transaction.
     Returns (report id or None, whether anything was rewritten).
 
@@ -167,7 +168,7 @@ def write_extraction(db: sqlite_utils.Database, page_id: int, extraction: Extrac
     """
     from extract.version import EXTRACTOR_VERSION
 
-    digest = extraction_digest(extraction, error)
+    digest = digest or extraction_digest(extraction, error)  # reextract's workers compute it beside the extraction
     stored = db.execute("SELECT extraction_digest FROM pages WHERE id = ?", [page_id]).fetchone()
     old = db.execute("SELECT id FROM reports WHERE page = ? AND source = 'page'", [page_id]).fetchone()
     old_id = old[0] if old else None

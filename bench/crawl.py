@@ -9,6 +9,10 @@
 Each in its own process; pages/s = response_received_count / elapsed_time_seconds from Scrapy's
 final stats; peak RSS of the crawling process from wait4().
 
+  .venv/bin/python bench/crawl.py --pages 100000 --runs archive
+
+only the archiving crawl (after scrapy bench): its peak RSS over 100,000 pages.
+
   .venv/bin/python bench/crawl.py --crawlers 2 [--pages 20000] [--sites 4]
 
 A distributed crawl (crawler/distributed.py) of the portal split into --sites sites, on a redis-server
@@ -39,7 +43,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS=16",
-        "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16", "-s", "LOG_LEVEL=INFO", "-s", "DEPTH_LIMIT=0"]
+        "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16", "-s", "LOG_LEVEL=INFO", "-s", "DEPTH_LIMIT=0",
+        # One site of N pages: lift the per-site bounds (200 listing pages would stop it at 4,000 reports).
+        "-s", "LISTING_PAGES_MAX=100000", "-s", "SITE_LISTINGS_MAX=100000", "-s", "SITE_REQUESTS_MAX=1000000"]
+# The single-machine runs: label, extra settings.
+RUNS = {
+    "noop": ("reports spider, no-op pipeline", ["-s", "ITEM_PIPELINES={}"]),
+    "extract1": ("archiving + extraction (1 worker)", ["-s", "EXTRACT_WORKERS=1"]),
+    "extract2": ("archiving + extraction (2 workers, default)", []),
+    "archive": ("archiving, extraction left to reextract", ["-s", "EXTRACT_WORKERS=0", "-s", "EXTRACT_DURING_CRAWL=False"]),
+}
 
 
 def run(args: list[str], cwd: Path) -> tuple[str, float]:
@@ -131,6 +144,9 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=5000)
     parser.add_argument("--crawlers", type=int, help="a distributed crawl with 1, then this many crawlers")
     parser.add_argument("--sites", type=int, default=4, help="with --crawlers: sites the portal is split into")
+    parser.add_argument("--runs", nargs="+", choices=list(RUNS), default=list(RUNS),
+                        help="single-machine runs after scrapy bench (default: all); e.g. --pages 100000 --runs "
+                             "archive for the peak RSS of a long archiving crawl")
     args = parser.parse_args()
     if args.crawlers:
         distributed(args.pages, args.sites, (1, args.crawlers))
@@ -148,11 +164,7 @@ def main() -> None:
         sites = tmp / "bench.toml"
         sites.write_text(f'[[site]]\nname = "基准门户"\nstart_urls = ["{start_url}"]\n', encoding="utf-8")
         try:
-            for label, extra in (("reports spider, no-op pipeline", ["-s", "ITEM_PIPELINES={}"]),
-                                 ("archiving + extraction (1 worker)", ["-s", "EXTRACT_WORKERS=1"]),
-                                 ("archiving + extraction (2 workers, default)", []),
-                                 ("archiving, extraction left to reextract", ["-s", "EXTRACT_WORKERS=0",
-                                                                               "-s", "EXTRACT_DURING_CRAWL=False"])):
+            for label, extra in (RUNS[r] for r in args.runs):
                 db = tmp / f"bench-{time.time_ns()}.db"
                 out, rss = run([str(BIN / "scrapy"), "crawl", "reports", "-a", f"sites={sites}",
                                 "-s", f"ARCHIVE_DB={db}", *FAST, *extra], ROOT)
