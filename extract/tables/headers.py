@@ -8,7 +8,7 @@ label such as 法人或其他组织 stands for its sub-columns, wherever they ar
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Optional
 
@@ -115,7 +115,26 @@ class ColumnMap:
 
 def build(table: str, cells: list[GCell], where: str) -> tuple[Optional[ColumnMap], Optional[str]]:
     """(map, problem) from a table's header cells in reading order; (None, None) when they name no
-    column; a problem (headers contradict each other) gives no map."""
+    column; a problem (headers contradict each other) gives no map.
+
+    Worked out once per header shape (what of the cells the map depends on: text, grid column and
+    span, rowspan copy, which cells are one <td>): the same headers recur in every report."""
+    keys: dict[int, int] = {}
+    shape = tuple((c.text, keys.setdefault(c.key, len(keys) + 1) if c.key else 0, c.copy, c.col, c.span)
+                  for c in cells)
+    cmap, problem = _build_shape(table, shape)
+    if cmap is None:
+        return None, problem
+    return replace(cmap, where=where, codes=list(cmap.codes), fragments=dict(cmap.fragments)), problem  # a copy of its own
+
+
+@lru_cache(maxsize=2048)
+def _build_shape(table: str, shape: tuple) -> tuple[Optional[ColumnMap], Optional[str]]:
+    return _build(table, [GCell(text, key=key, copy=copy, col=col, span=span) for text, key, copy, col, span in shape],
+                  "")
+
+
+def _build(table: str, cells: list[GCell], where: str) -> tuple[Optional[ColumnMap], Optional[str]]:
     seen_keys: set[int] = set()
     entries = []  # (kind, cell)
     for cell in cells:

@@ -56,6 +56,7 @@ def application_rows(layout: str, one_row_other: bool = False) -> tuple[str, ...
 
 
 @lru_cache(maxsize=8)
+@lru_cache(maxsize=None)
 def expected_cells(layout: str, one_row_other: bool = False) -> tuple[tuple[str, str, str], ...]:
     """Every (table, row, col) a complete report of the layout prints: 198 (2019), 200 (2021), 186
     (2021 with a one-row （六）其他处理)."""
