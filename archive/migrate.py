@@ -6,6 +6,8 @@
 - `pages.html` (a decoded copy of the body) is emptied: it is derived from the body when needed.
 - `report_cells` is rebuilt WITHOUT ROWID (the primary key is the table; no second copy of it),
   every row copied and counted.
+- The full-text index with token positions is replaced by this version's (archive.db._full_text,
+  which runs as the archive is opened).
 
 Batches of BATCH rows, each its own transaction, so an interrupted migration loses nothing and
 the same command goes on. Then every body is read back and checked against its sha256, and the file

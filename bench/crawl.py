@@ -9,9 +9,10 @@
 Each in its own process; pages/s = response_received_count / elapsed_time_seconds from Scrapy's
 final stats; peak RSS of the crawling process from wait4().
 
-  .venv/bin/python bench/crawl.py --pages 100000 --runs archive
+  .venv/bin/python bench/crawl.py --pages 100000 --runs archive archive-jobdir
 
-only the archiving crawl (after scrapy bench): its peak RSS over 100,000 pages.
+only the archiving crawl (after scrapy bench), with the pending requests in memory and on disk
+(JOBDIR, `govarchive crawl --jobdir`): their peak RSS over 100,000 pages.
 
   .venv/bin/python bench/crawl.py --crawlers 2 [--pages 20000] [--sites 4]
 
@@ -52,6 +53,9 @@ RUNS = {
     "extract1": ("archiving + extraction (1 worker)", ["-s", "EXTRACT_WORKERS=1"]),
     "extract2": ("archiving + extraction (2 workers, default)", []),
     "archive": ("archiving, extraction left to reextract", ["-s", "EXTRACT_WORKERS=0", "-s", "EXTRACT_DURING_CRAWL=False"]),
+    # The same with the pending requests on disk (`govarchive crawl --jobdir`): {tmp} is the run's folder.
+    "archive-jobdir": ("archiving only, queue on disk (--jobdir)", ["-s", "EXTRACT_WORKERS=0", "-s",
+                                                                   "EXTRACT_DURING_CRAWL=False", "-s", "JOBDIR={tmp}/jobdir"]),
 }
 
 
@@ -144,9 +148,9 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=5000)
     parser.add_argument("--crawlers", type=int, help="a distributed crawl with 1, then this many crawlers")
     parser.add_argument("--sites", type=int, default=4, help="with --crawlers: sites the portal is split into")
-    parser.add_argument("--runs", nargs="+", choices=list(RUNS), default=list(RUNS),
-                        help="single-machine runs after scrapy bench (default: all); e.g. --pages 100000 --runs "
-                             "archive for the peak RSS of a long archiving crawl")
+    parser.add_argument("--runs", nargs="+", choices=list(RUNS), default=[r for r in RUNS if r != "archive-jobdir"],
+                        help="single-machine runs after scrapy bench (default: all but archive-jobdir); e.g. "
+                             "--pages 100000 --runs archive archive-jobdir for the peak RSS of a long crawl")
     args = parser.parse_args()
     if args.crawlers:
         distributed(args.pages, args.sites, (1, args.crawlers))
@@ -165,6 +169,7 @@ def main() -> None:
         sites.write_text(f'[[site]]\nname = "基准门户"\nstart_urls = ["{start_url}"]\n', encoding="utf-8")
         try:
             for label, extra in (RUNS[r] for r in args.runs):
+                extra = [a.replace("{tmp}", str(tmp)) for a in extra]
                 db = tmp / f"bench-{time.time_ns()}.db"
                 out, rss = run([str(BIN / "scrapy"), "crawl", "reports", "-a", f"sites={sites}",
                                 "-s", f"ARCHIVE_DB={db}", *FAST, *extra], ROOT)
