@@ -25,10 +25,6 @@ _TABLES = frozenset({"active", "applications", "review_litigation"})
 _REVIEW_ROWS = frozenset({"review", "litigation_direct", "litigation_after_review"})
 
 
-def _is_text(cell: GCell) -> bool:
-    return kind(cell.text) == "text" and not cell.fused  # digits run together are values, read or not
-
-
 def _padding(cell: GCell) -> bool:
     return not cell.explicit and is_blank(cell.text)
 
@@ -75,7 +71,8 @@ class Placer:
     # -- one row -------------------------------------------------------------------------------
     def feed(self, row: Row) -> None:
         cells = row.cells
-        labels = [i for i, c in enumerate(cells) if not c.fused and kind(c.text) == "text"]  # _is_text, inlined
+        # Label cells: text, not digits run together (those are values, read or not).
+        labels = [i for i, c in enumerate(cells) if not c.fused and kind(c.text) == "text"]
         other_group = False
         for i in labels:
             sec = section_marker(cells[i].text)
