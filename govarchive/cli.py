@@ -93,19 +93,14 @@ def cmd_crawl(args) -> int:
     if args.warc_dir:
         raise UsageError("--warc-dir: only with --redis (a distributed crawler)")
     check_archive(args.db, write=True, must_exist=False)
-    # The pending requests wait on disk, never in memory: held there, a crawl of 100,000 pages
-    # peaked at 525 MiB; on disk at 200 MiB (and ran faster). Beside the archive unless --jobdir
-    # says where; that default folder is removed when the run completes.
-    jobdir = args.jobdir or os.fspath(args.db) + ".queue"
-    _check_jobdir(jobdir)
-    overrides["JOBDIR"] = jobdir
+    if args.jobdir:
+        _check_jobdir(args.jobdir)
+        overrides["JOBDIR"] = args.jobdir
     lock_archive(args.db)
     try:
         run = run_crawl(sites, args.db, overrides)
     finally:
         unlock_archive(args.db)
-    if not args.jobdir and run.finish_reason == "finished" and os.path.isdir(jobdir) and not os.listdir(jobdir):
-        os.rmdir(jobdir)
     if run.crawl_id is None:
         print(f"govarchive: the crawl of {args.db} did not start (finish reason: {run.finish_reason})", file=sys.stderr)
         return EXIT_INTERRUPTED if run.finish_reason == "shutdown" else EXIT_NOTHING
@@ -368,9 +363,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--warc-dir", metavar="DIR", help="with --redis: where this crawler writes its WARC files")
     p.add_argument("--crawl", default="default", metavar="ID", help="with --redis: the crawl's id (default: default)")
     p.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE", help="Scrapy setting")
-    p.add_argument("--jobdir", help="where the pending-request queue waits on disk (default: PATH.queue beside the "
-                                    "archive, removed when the run completes); what is left to fetch is always "
-                                    "decided by the archive")
+    p.add_argument("--jobdir", help="spill the pending-request queue to this directory (very large crawls); "
+                                    "what is left to fetch is always decided by the archive")
     p.add_argument("--site", metavar="NAME", help="crawl only this site of the sites file")
     logged(p)
     p.set_defaults(func=cmd_crawl)
