@@ -183,8 +183,10 @@ class ReportsSpider(scrapy.Spider):
         render = site.render and role == "listing" if render is None else render
         meta = {"site": site.name, "role": role, "column": column, "download_slot": _slot(site),
                 **kwargs.pop("meta", {})}
-        if role in ("listing", "hub"):
-            kwargs.setdefault("priority", 5 if role == "listing" else 0)
+        # A listing's reports (6) go before its next page (5), so the pending requests stay about
+        # one listing page of reports per column, not every report of the site (100,000 pending
+        # requests held ~330 MiB); exploration's columns and hubs (scores 40-100) still come first.
+        kwargs.setdefault("priority", {"listing": 5, "proxy": 5, "hub": 0}.get(role, 6))
         if role != "attachment":
             meta["download_maxsize"] = self.page_maxsize
         if render:
