@@ -180,18 +180,29 @@ def table_rows(table, index: int, budget: list[int], warnings: list[str], text: 
                 origin += len(tr)
             continue
         above = above or {}
-        placed: list[tuple[int, GCell]] = []
+        # Cells as the row shows them: one per <td>, however many grid columns it spans, and one
+        # per rowspan from above (a copy spanning several columns sits in each of them: once).
+        cells: list[GCell] = []
+        last = None  # origin of the cell appended last
+        width = 0  # grid columns the row fills
         col = 0
         for rowspan, colspan, raw in tr:
             while col in above:
-                placed.append(above.pop(col))
+                oid, copy = above.pop(col)
+                if oid != last:
+                    cells.append(copy)
+                    last = oid
                 col += 1
-            (rs, rs_capped), (cs, cs_capped) = _span(rowspan), _span(colspan)
-            if (rs_capped or cs_capped) and not capped:
-                capped = True
-                warnings.append(f"table {index} row {r + 1}: a span of more than {_MAX_SPAN} cells read as {_MAX_SPAN}")
-            rs, cs = min(rs, n_rows - r), min(cs, MAX_COLS - col)
-            if cs <= 0:
+                width += 1
+            if rowspan in _ONE and colspan in _ONE:
+                rs = cs = 1
+            else:
+                (rs, rs_capped), (cs, cs_capped) = _span(rowspan), _span(colspan)
+                if (rs_capped or cs_capped) and not capped:
+                    capped = True
+                    warnings.append(f"table {index} row {r + 1}: a span of more than {_MAX_SPAN} cells read as {_MAX_SPAN}")
+                rs, cs = min(rs, n_rows - r), min(cs, MAX_COLS - col)
+            if col >= MAX_COLS:
                 wide = True
                 break
             origin += 1
@@ -202,23 +213,24 @@ def table_rows(table, index: int, budget: list[int], warnings: list[str], text: 
                     row_below = pending.setdefault(r + dr, {})
                     for dc in range(cs):
                         row_below[col + dc] = (origin, below)
-            placed.extend([(origin, cell)] * cs)
+            cells.append(cell)
+            last = origin
             col += cs
+            width += cs
         # Rowspans from above to the right of the row's own cells still hold their columns.
-        placed.extend(above[c] for c in sorted(above))
-        budget[0] -= len(placed)
+        for c in sorted(above):
+            oid, copy = above[c]
+            if oid != last:
+                cells.append(copy)
+                last = oid
+            width += 1
+        budget[0] -= width
         if budget[0] < 0:
             warnings.append(f"more than {MAX_CELLS:,} table cells on the page: tables read up to table {index} row {r + 1}")
             break
-        cells: list[GCell] = []
-        last = None
-        for oid, cell in placed:
-            if oid != last:  # a cell spanning several columns counts once
-                cells.append(cell)
-            last = oid
         if cells:
             out.append(Row(cells, f"table {index} row {r + 1}"))
-            widths.append(len(placed))
+            widths.append(width)
     if wide:
         warnings.append(f"table {index} is wider than {MAX_COLS} columns: the columns past it are not read")
     width = max(widths, default=0)
