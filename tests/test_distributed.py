@@ -142,19 +142,20 @@ def test_killed_crawler_and_restarted_ingest_lose_nothing(portal, sites_file, cr
     writer = ingest(redis_url, db, "kill")
     survivor = crawler(redis_url, sites_file, tmp_path / "warc1", "kill", "-s", "CRAWLER_SITES_MAX=5")
     victim = crawler(redis_url, sites_file, tmp_path / "warc2", "kill", "-s", "CRAWLER_SITES_MAX=5")
-    # Kill the second crawler once it has written a record and has requests in flight.
+    # Kill the second crawler once it has written a record and has requests in flight, and the
+    # ingest once it has stored something: both at once, so that the crawl cannot have finished
+    # (the dead crawler's requests come back only when its leases expire, LEASE_TTL later).
     deadline = time.time() + 120
-    while not (list((tmp_path / "warc2").glob("*.warc.gz")) and _in_flight(server, "kill", victim.pid)):
+    while not (list((tmp_path / "warc2").glob("*.warc.gz")) and _in_flight(server, "kill", victim.pid)
+               and db.exists() and rows(db, "SELECT count(*) FROM pages")[0][0] >= 3):
         assert time.time() < deadline and victim.poll() is None, "the second crawler never got to work"
+        assert writer.poll() is None
         time.sleep(0.01)
     os.killpg(victim.pid, signal.SIGKILL)  # the crawler, its browser driver and Chromium
+    os.killpg(writer.pid, signal.SIGKILL)  # the ingest, with its extraction workers
     victim.wait(30)
-    # Kill the ingest once it has stored something, and start it again.
-    while not (db.exists() and rows(db, "SELECT count(*) FROM pages")[0][0] >= 3):
-        assert time.time() < deadline and writer.poll() is None
-        time.sleep(0.02)
-    os.killpg(writer.pid, signal.SIGKILL)  # with its extraction workers
     writer.wait(30)
+    assert server.get("govarchive:kill:view:ready") is not None  # the ingest died mid-crawl
     restarted = ingest(redis_url, db, "kill")
     out, err = finish(survivor)
     assert "crawl finished" in out  # it drained the frontier, the dead crawler's sites included,
