@@ -20,6 +20,11 @@ class Cell:
     raw: str  # the text as printed, whitespace trimmed
     confidence: Optional[float] = None  # OCR only: how sure the reading is (0–1)
 
+    def __reduce__(self):
+        # Pickled by its fields: reextract's workers send ~200 cells a page back to the writer, and
+        # the default for slots (a state dict a cell) took a tenth of the run.
+        return Cell, (self.table, self.row, self.col, self.value, self.raw, self.confidence)
+
     @property
     def code(self) -> str:
         return f"{self.table}.{self.row}.{self.col}"
@@ -43,6 +48,9 @@ class Check:
     table: str = ""
     row: str = ""
     col: str = ""
+
+    def __reduce__(self):  # as Cell's
+        return Check, (self.rule, self.status, self.lhs, self.rhs, self.table, self.row, self.col)
 
     def as_json(self) -> dict:
         d = {"rule": self.rule}

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 import subprocess
 import sys
 
@@ -27,6 +28,17 @@ def test_seed_identity(seed):
     e = extract_page(seed_path(seed).read_bytes(), "text/plain")
     assert (e.title, e.agency, e.year) == SEEDS[seed]
     assert e.is_report
+
+
+@pytest.mark.parametrize("seed", sorted(SEEDS))
+def test_an_extraction_pickles_whole(seed):
+    """reextract's workers send extractions back pickled: every cell and check arrives as it left."""
+    extraction = extract_page(seed_path(seed).read_bytes(), "text/plain")
+    back = pickle.loads(pickle.dumps(extraction, protocol=pickle.HIGHEST_PROTOCOL))
+    assert back.cells and back.checks
+    assert [(c.table, c.row, c.col, c.value, type(c.value), c.raw, c.confidence) for c in back.cells] == \
+        [(c.table, c.row, c.col, c.value, type(c.value), c.raw, c.confidence) for c in extraction.cells]
+    assert back.checks == extraction.checks and back.as_json("seed") == extraction.as_json("seed")
 
 
 def test_seed_000_metadata_all_keys():
