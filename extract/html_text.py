@@ -163,9 +163,11 @@ def texts(el, inner) -> tuple[str, str]:
         inner.remove(end)
     if raw.count(_MARKS[0]) != 1 or raw.count(_MARKS[1]) != 1:  # the page itself holds the marks
         return structured_text(el), structured_text(inner)
-    before, rest = raw.split(_MARKS[0])
+    # Folded once with the marks in place (they are not blanks, so no run crosses them), then cut
+    # and joined: a run of blanks folds to one character, so a join needs only its two neighbours folded.
+    before, rest = _normalise(raw).split(_MARKS[0])
     part, after = rest.split(_MARKS[1])
-    return _normalise(before + part + after), _normalise(part)
+    return _join(_join(before, part), after).strip("\n\t "), part.strip("\n\t ")
 
 
 # A run of blanks holding a line break is one line break, a run holding a tab one tab: no empty
@@ -174,11 +176,23 @@ _LINE_BREAK_RUNS = re.compile(r"[ \t\n]*\n[ \t\n]*")
 _TAB_BREAK_RUNS = re.compile(r"[ \t]*\t[ \t]*")
 
 
-def _normalise(raw: str) -> str:
-    """Spaces folded, no empty cells, no empty lines (all in C: this runs over every page)."""
+def _fold(raw: str) -> str:
+    """Each run of blanks as one character: a line break if it holds one, else a tab if it holds
+    one, else a space (all in C: this runs over every page)."""
     text = _SPACES.sub(" ", raw.replace("\r", ""))
-    text = _TAB_BREAK_RUNS.sub("\t", _LINE_BREAK_RUNS.sub("\n", text))  # plain replacements: no template per match
-    return text.strip("\n\t ")
+    return _TAB_BREAK_RUNS.sub("\t", _LINE_BREAK_RUNS.sub("\n", text))  # plain replacements: no template per match
+
+
+def _normalise(raw: str) -> str:
+    """Spaces folded, no empty cells, no empty lines."""
+    return _fold(raw).strip("\n\t ")
+
+
+def _join(a: str, b: str) -> str:
+    """Two folded texts as one folded text."""
+    if a and b and a[-1] in " \t\n" and b[0] in " \t\n":
+        return a[:-1] + _fold(a[-1] + b[0]) + b[1:]
+    return a + b
 
 
 def meta_tags(doc) -> dict[str, str]:
