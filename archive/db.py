@@ -196,6 +196,7 @@ def _full_text(db: sqlite_utils.Database) -> None:
     rebuilt, in one transaction (~1 s per 20,000 pages)."""
     sql = db.execute("SELECT sql FROM sqlite_master WHERE name = 'pages_fts'").fetchone()
     if sql and "page_texts" in sql[0]:
+        _full_text_triggers(db)
         return
     conn = db.conn
     conn.commit()
@@ -211,3 +212,22 @@ def _full_text(db: sqlite_utils.Database) -> None:
     except BaseException:
         conn.rollback()
         raise
+
+
+def _full_text_triggers(db: sqlite_utils.Database) -> None:
+    """The index's triggers as FULL_TEXT has them now (an archive made before the update trigger
+    skipped unchanged texts gets it replaced; the index itself is unchanged)."""
+    for statement in FULL_TEXT[1:]:
+        name = statement.split()[2]
+        stored = db.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", [name]).fetchone()
+        if stored is None or stored[0] != statement:
+            conn = db.conn
+            conn.commit()
+            try:  # one transaction: never a moment without the trigger
+                conn.execute("BEGIN IMMEDIATE")
+                conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+                conn.execute(statement)
+                conn.commit()
+            except BaseException:
+                conn.rollback()
+                raise

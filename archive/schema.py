@@ -230,7 +230,9 @@ FULL_TEXT = (
     f"INSERT INTO pages_fts(rowid, body) VALUES (new.id, {_FTS_BODY.format(row='new')}); END",
     "CREATE TRIGGER pages_fts_ad AFTER DELETE ON pages BEGIN "
     f"INSERT INTO pages_fts(pages_fts, rowid, body) VALUES ('delete', old.id, {_FTS_BODY.format(row='old')}); END",
-    "CREATE TRIGGER pages_fts_au AFTER UPDATE OF title, text ON pages BEGIN "
+    # Re-extraction rewrites every page row a new extractor version touches; its text mostly stays.
+    "CREATE TRIGGER pages_fts_au AFTER UPDATE OF title, text ON pages "
+    "WHEN old.title IS NOT new.title OR old.text IS NOT new.text BEGIN "
     f"INSERT INTO pages_fts(pages_fts, rowid, body) VALUES ('delete', old.id, {_FTS_BODY.format(row='old')}); "
     f"INSERT INTO pages_fts(rowid, body) VALUES (new.id, {_FTS_BODY.format(row='new')}); END",
 )
