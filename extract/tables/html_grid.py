@@ -200,7 +200,8 @@ def table_rows(table, index: int, budget: list[int], warnings: list[str], text: 
                 (rs, rs_capped), (cs, cs_capped) = _span(rowspan), _span(colspan)
                 if (rs_capped or cs_capped) and not capped:
                     capped = True
-                    warnings.append(f"table {index} row {r + 1}: a span of more than {_MAX_SPAN} cells read as {_MAX_SPAN}")
+                    warnings.append(f"table {index} row {r + 1}: a span of more than {_MAX_SPAN} cells read as "
+                                    f"{_MAX_SPAN}")
                 rs, cs = min(rs, n_rows - r), min(cs, MAX_COLS - col)
             if col >= MAX_COLS:
                 wide = True
