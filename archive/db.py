@@ -12,7 +12,8 @@ import sqlite3
 import sqlite_utils
 
 from archive import bodies
-from archive.schema import DDL, FULL_TEXT, REPORT_INDEXES, REPORTS_TABLE, SCHEMA_VERSION, VIEWS
+from archive.schema import (DDL, FULL_TEXT, FULL_TEXT_RETIRED_TRIGGERS, REPORT_INDEXES, REPORTS_TABLE, SCHEMA_VERSION,
+                            VIEWS)
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -215,19 +216,24 @@ def _full_text(db: sqlite_utils.Database) -> None:
 
 
 def _full_text_triggers(db: sqlite_utils.Database) -> None:
-    """The index's triggers as FULL_TEXT has them now (an archive made before the update trigger
-    skipped unchanged texts gets it replaced; the index itself is unchanged)."""
-    for statement in FULL_TEXT[1:]:
-        name = statement.split()[2]
-        stored = db.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", [name]).fetchone()
-        if stored is None or stored[0] != statement:
-            conn = db.conn
-            conn.commit()
-            try:  # one transaction: never a moment without the trigger
-                conn.execute("BEGIN IMMEDIATE")
-                conn.execute(f"DROP TRIGGER IF EXISTS {name}")
-                conn.execute(statement)
-                conn.commit()
-            except BaseException:
-                conn.rollback()
-                raise
+    """The index's triggers as FULL_TEXT has them now: an archive made by an earlier version gets
+    them replaced, and its update trigger (the writer updates the index itself now) dropped, in one
+    transaction; the index itself is unchanged."""
+    stored = dict(db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall())
+    wanted = {statement.split()[2]: statement for statement in FULL_TEXT[1:]}
+    stale = [name for name, sql in wanted.items() if stored.get(name) != sql]
+    retired = [name for name in FULL_TEXT_RETIRED_TRIGGERS if name in stored]
+    if not stale and not retired:
+        return
+    conn = db.conn
+    conn.commit()
+    try:  # one transaction: never a moment without a trigger, nor with the old one beside the writer's update
+        conn.execute("BEGIN IMMEDIATE")
+        for name in stale + retired:
+            conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+        for name in stale:
+            conn.execute(wanted[name])
+        conn.commit()
+    except BaseException:
+        conn.rollback()
+        raise

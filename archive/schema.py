@@ -230,9 +230,16 @@ FULL_TEXT = (
     f"INSERT INTO pages_fts(rowid, body) VALUES (new.id, {_FTS_BODY.format(row='new')}); END",
     "CREATE TRIGGER pages_fts_ad AFTER DELETE ON pages BEGIN "
     f"INSERT INTO pages_fts(pages_fts, rowid, body) VALUES ('delete', old.id, {_FTS_BODY.format(row='old')}); END",
-    # Re-extraction rewrites every page row a new extractor version touches; its text mostly stays.
-    "CREATE TRIGGER pages_fts_au AFTER UPDATE OF title, text ON pages "
-    "WHEN old.title IS NOT new.title OR old.text IS NOT new.text BEGIN "
-    f"INSERT INTO pages_fts(pages_fts, rowid, body) VALUES ('delete', old.id, {_FTS_BODY.format(row='old')}); "
-    f"INSERT INTO pages_fts(rowid, body) VALUES (new.id, {_FTS_BODY.format(row='new')}); END",
+    # No update trigger: archive.store.write_extraction, the one writer of a page's title and text,
+    # updates the index itself (FULL_TEXT_UPDATE). In a trigger, FTS5 flushes its pending terms at
+    # every statement's savepoint: 1.8 ms a report page against 0.55 ms written directly.
 )
+
+# The index's update for one page whose title or text changed: (old id, old title, old text), then
+# (new id, new title, new text). Run by archive.store.write_extraction, not by a trigger (above).
+FULL_TEXT_UPDATE = (
+    "INSERT INTO pages_fts(pages_fts, rowid, body) VALUES ('delete', ?, coalesce(?, '') || char(10) || coalesce(?, ''))",
+    "INSERT INTO pages_fts(rowid, body) VALUES (?, coalesce(?, '') || char(10) || coalesce(?, ''))",
+)
+# Triggers of earlier versions, dropped when an archive is opened.
+FULL_TEXT_RETIRED_TRIGGERS = ("pages_fts_au",)

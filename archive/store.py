@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import marshal
 import os
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -12,7 +13,7 @@ import sqlite_utils
 from archive import bodies
 from archive.filenames import attachment_filename
 from archive.reports import clear_report, settle_duplicates, write_report
-from archive.schema import METADATA_COLUMNS
+from archive.schema import FULL_TEXT_UPDATE, METADATA_COLUMNS
 from extract.page import Extraction, extract_page
 
 
@@ -148,13 +149,19 @@ def safe_extract(body: bytes, content_type: str | None,
 
 
 def extraction_digest(extraction: Extraction | None, error: str | None) -> str:
+    """sha256 of everything stored from an extraction. Over marshal's version 2 (no references
+    between objects, so equal values give equal bytes), not sorted JSON: 0.14 against 0.5 ms a
+    report page. A digest that changed with this function only costs one rewrite of the same rows."""
     if extraction is None:
-        payload = {"error": error}
+        payload = ("error", error)
     else:
-        payload = extraction.as_json("")
-        payload.update(is_report=extraction.is_report, encoding=extraction.encoding, text=extraction.text,
-                       version=extraction.extractor_version)
-    return hashlib.sha256(json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()
+        e = extraction
+        payload = (e.source_kind, e.title, e.agency, e.year, e.layout, e.metadata,
+                   [(c.table, c.row, c.col, c.value, c.raw, c.confidence) for c in e.cells],
+                   [(c.rule, c.status, c.lhs, c.rhs, c.table, c.row, c.col) for c in e.checks],
+                   e.expected_cells, e.cells_found, e.check_status, e.warnings, e.is_report, e.encoding, e.text,
+                   e.extractor_version)
+    return hashlib.sha256(marshal.dumps(payload, 2)).hexdigest()
 
 
 def write_extraction(db: sqlite_utils.Database, page_id: int, extraction: Extraction | None,
@@ -169,7 +176,7 @@ def write_extraction(db: sqlite_utils.Database, page_id: int, extraction: Extrac
     from extract.version import EXTRACTOR_VERSION
 
     digest = digest or extraction_digest(extraction, error)  # reextract's workers compute it beside the extraction
-    stored = db.execute("SELECT extraction_digest FROM pages WHERE id = ?", [page_id]).fetchone()
+    stored = db.execute("SELECT extraction_digest, title, text FROM pages WHERE id = ?", [page_id]).fetchone()
     old = db.execute("SELECT id FROM reports WHERE page = ? AND source = 'page'", [page_id]).fetchone()
     old_id = old[0] if old else None
     if stored and stored[0] == digest:
@@ -191,6 +198,9 @@ def write_extraction(db: sqlite_utils.Database, page_id: int, extraction: Extrac
         [extraction.encoding, extraction.text, extraction.title, int(extraction.is_report),
          extraction.extractor_version, digest] + [meta.get(c) if meta else None for c in METADATA_COLUMNS] + [page_id],
     )
+    if stored and (stored[1], stored[2]) != (extraction.title, extraction.text):
+        db.execute(FULL_TEXT_UPDATE[0], [page_id, stored[1], stored[2]])
+        db.execute(FULL_TEXT_UPDATE[1], [page_id, extraction.title, extraction.text])
     report_id = None
     if extraction.is_report:
         report_id = write_report(db, extraction, page_id=page_id, source="page", attachment_id=None, old_id=old_id,
