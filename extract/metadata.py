@@ -40,7 +40,7 @@ def _spaced(label: str) -> str:
 
 
 def _label_pattern() -> re.Pattern:
-    alts = []
+    alts: list[str] = []
     for key, labels in _LABELS.items():
         for label in labels:
             alts.append(f"(?P<{key}_{len(alts)}>{_spaced(label)})")
@@ -104,6 +104,8 @@ def pairs_from_tree(doc) -> dict[str, str]:
     """Label elements (a cell, dt, span … whose whole text is a label, perhaps split over spans)
     and the values after them."""
     found: dict[str, str] = {}
+    # Elements already read as a label. The elements themselves, not id(): lxml makes an element's
+    # Python object on demand and frees it after, so an id can come back for another element.
     seen: set = set()
     for node in itertools.islice(doc.iter(*_LABEL_TAGS), MAX_LABEL_ELEMENTS):
         text = node.text
@@ -119,8 +121,8 @@ def pairs_from_tree(doc) -> dict[str, str]:
             label = _label_of(text)
             if label:
                 key = _KEY_OF.get(label)
-                if key is not None and key not in found and id(el) not in seen:
-                    seen.add(id(el))
+                if key is not None and key not in found and el not in seen:
+                    seen.add(el)
                     value = _value_after(el)
                     if value is not None:
                         found[key] = _clean(key, value)

@@ -53,7 +53,7 @@ class Check:
         return Check, (self.rule, self.status, self.lhs, self.rhs, self.table, self.row, self.col)
 
     def as_json(self) -> dict:
-        d = {"rule": self.rule}
+        d: dict[str, object] = {"rule": self.rule}
         if self.table:
             d["table"] = self.table
         if self.row:

@@ -41,7 +41,7 @@ def squeeze(text: str) -> str:
 def names_report(text: str | None) -> bool:
     """Whether a link text or title names an annual report (or a column of them, or a notice about
     one): what the crawler follows. Whether the page *is* a report is decided on the page."""
-    return bool(text) and bool(_REPORTISH.search(squeeze(text)))
+    return bool(text) and bool(_REPORTISH.search(squeeze(text or "")))
 
 
 def looks_like_report_title(title: str | None) -> bool:
@@ -132,12 +132,12 @@ def agency_of(title: str | None, text: str, hints: tuple[str, ...] = (), publish
     t = None  # the text squeezed: only when the title names no agency or its name needs completing
     if candidate is None:
         t = squeeze(text)
-        named = Counter()
+        authors: Counter[str] = Counter()
         for pattern in _AUTHOR_PATTERNS:
             for m in pattern.finditer(t):
-                named[m.group(1)] += 1
-        if named:
-            candidate = max(named, key=lambda n: (named[n], len(n)))
+                authors[m.group(1)] += 1
+        if authors:
+            candidate = max(authors, key=lambda n: (authors[n], len(n)))
     candidate = candidate or (squeeze(publisher) if publisher else None) or (squeeze(site_name) if site_name else None)
     if not candidate:
         return None

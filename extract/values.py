@@ -27,7 +27,7 @@ _NUMBER = re.compile(r"([+-]?)\s*(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*(.*)", re.S)
 # Units that may follow a count; anything else after the digits (年, 月, /2024 …) means "not a value".
 _COUNT_UNITS = frozenset({"", "项", "件", "个", "条", "次", "人次", "家", "宗", "份", "人", "笔"})
 # Money units → factor to 万元.
-_MONEY_UNITS = {"": 1, "万元": 1, "万": 1, "元": Decimal("0.0001"), "亿元": 10000, "亿": 10000}
+_MONEY_UNITS: dict[str, Decimal | int] = {"": 1, "万元": 1, "万": 1, "元": Decimal("0.0001"), "亿元": 10000, "亿": 10000}
 
 
 def clean(text: str) -> str:

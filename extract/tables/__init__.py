@@ -12,13 +12,15 @@ format from the labels, place.place maps labels to codes and values to columns.
 """
 from __future__ import annotations
 
+from typing import Sequence
+
 from extract.model import TablesResult
 from extract.tables.grid import Row
 from extract.tables.layout import detect_layout
 from extract.tables.place import place
 
 
-def _result(rows: list[Row], notes: list[str] = ()) -> TablesResult:
+def _result(rows: list[Row], notes: Sequence[str] = ()) -> TablesResult:
     layout, warnings = detect_layout(rows)
     cells, more = place(rows, layout)
     if not cells and not more:

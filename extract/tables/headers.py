@@ -24,19 +24,19 @@ def header_text(text: str) -> str:
     return _BRACKETS.sub("", norm(text)).replace("／", "/")
 
 
-APPLICANT_HEADERS = {
+APPLICANT_HEADERS: dict[str, str] = {
     "自然人": "natural_person", "商业企业": "commercial", "科研机构": "research", "社会公益组织": "social_welfare",
     "法律服务机构": "legal_services", "其他": "other_org", "总计": "total", "合计": "total",
 }
 APPLICANT_GROUP = "法人或其他组织"  # stands for commercial … other_org
 _ORG_COLS = ("commercial", "research", "social_welfare", "legal_services", "other_org")
 
-REVIEW_RESULTS = {"结果维持": "upheld", "结果纠正": "corrected", "其他结果": "other", "尚未审结": "pending",
+REVIEW_RESULTS: dict[str, str] = {"结果维持": "upheld", "结果纠正": "corrected", "其他结果": "other", "尚未审结": "pending",
                   "总计": "total", "合计": "total"}
-REVIEW_GROUPS = {"行政复议": "review", "未经复议直接起诉": "litigation_direct", "复议后起诉": "litigation_after_review"}
+REVIEW_GROUPS: dict[str, str] = {"行政复议": "review", "未经复议直接起诉": "litigation_direct", "复议后起诉": "litigation_after_review"}
 REVIEW_PARENT = "行政诉讼"  # stands for litigation_direct and litigation_after_review
 
-ACTIVE_HEADERS = {
+ACTIVE_HEADERS: dict[str, str] = {
     "本年新制作数量": "made", "本年新公开数量": "published", "对外公开总数量": "total_public",
     "上一年项目数量": "prev_items", "本年增/减": "change", "本年增减": "change", "处理决定数量": "decisions",
     "采购项目数量": "items", "采购总金额": "amount", "采购预算总金额": "amount",
@@ -152,12 +152,14 @@ def _build(table: str, cells: list[GCell], where: str) -> tuple[Optional[ColumnM
     if not leaves:
         return None, None
     by_grid = all(c.col is not None for _, c in entries)
+    codes: list
     if table == "applications":
         codes = _applicant_order(entries, by_grid)
     elif table == "review_litigation":
-        codes = _review_order(entries, by_grid)
-        if isinstance(codes, str):
-            return None, codes
+        order = _review_order(entries, by_grid)
+        if isinstance(order, str):
+            return None, order
+        codes = order
     else:
         return _active_map(entries, by_grid, where)
     dupes = sorted({str(c) for c in codes if codes.count(c) > 1})
@@ -200,7 +202,7 @@ def _applicant_order(entries, by_grid: bool) -> list[str]:
     return top[:i] + subs + [c for c in top[i + 1:] if c != "group"]
 
 
-def _review_order(entries, by_grid: bool):
+def _review_order(entries, by_grid: bool) -> list | str:
     """(row, col) pairs in value order, or a problem."""
     groups = [(k[6:], c) for k, c in entries if k.startswith("group:")]
     results = [(k[5:], c) for k, c in entries if k.startswith("leaf:")]

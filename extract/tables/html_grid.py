@@ -122,7 +122,7 @@ _GRID = etree.XSLT(etree.XML(b"""<xsl:stylesheet version="1.0" xmlns:xsl="http:/
 _ONE = frozenset(("", "1", None))  # a span of one cell, as rowspan/colspan are mostly written (or not)
 
 
-def _cells_by_xslt(table, limit: int) -> list[list[tuple[str, str, str]]] | None:
+def _cells_by_xslt(table, limit: int) -> list | None:
     """The table's first `limit` own rows as (rowspan, colspan, text) per cell; None when the
     table's text holds one of the marks."""
     try:
@@ -142,7 +142,7 @@ def _cells_by_xslt(table, limit: int) -> list[list[tuple[str, str, str]]] | None
     return out
 
 
-def _cells_by_elements(table, limit: int) -> list[list[tuple[str, str, str]]]:
+def _cells_by_elements(table, limit: int) -> list:
     return [[(td.get("rowspan"), td.get("colspan"), cell_text(td)) for td in tr if td.tag in ("td", "th")]
             for tr in _own_rows(table, limit)]
 
@@ -152,9 +152,8 @@ def table_rows(table, index: int, budget: list[int], warnings: list[str], text: 
     `text`: the table's text_content, when the caller has it."""
     if text is None:
         text = text_content(table)
-    trs = None if any(m in text for m in _MARKS) else _cells_by_xslt(table, MAX_ROWS + 1)
-    if trs is None:
-        trs = _cells_by_elements(table, MAX_ROWS + 1)
+    by_xslt = None if any(m in text for m in _MARKS) else _cells_by_xslt(table, MAX_ROWS + 1)
+    trs: list = _cells_by_elements(table, MAX_ROWS + 1) if by_xslt is None else by_xslt
     pending: dict[int, dict[int, tuple[int, GCell]]] = {}  # row → col → (origin id, cell) from rowspans
     out: list[Row] = []
     widths: list[int] = []  # grid columns each row fills
