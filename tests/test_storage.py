@@ -101,7 +101,7 @@ def old_format(src: Path, dst: Path) -> None:
         conn.execute("DROP TABLE cells_new")
         conn.execute("PRAGMA user_version = 2")
         for trigger in ("pages_fts_ai", "pages_fts_ad", "pages_fts_au"):
-            conn.execute(f"DROP TRIGGER {trigger}")
+            conn.execute(f"DROP TRIGGER IF EXISTS {trigger}")  # pages_fts_au: archives made before the writer indexed changes
         conn.execute("DROP TABLE pages_fts")
     sqlite_utils.Database(conn)["pages"].enable_fts(["title", "text"], tokenize="trigram", create_triggers=True)
     conn.executescript(VIEWS)
