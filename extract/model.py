@@ -1,4 +1,4 @@
-"""Records the extractor produces. Plain dataclasses so that every stage can be tested offline."""
+"""Records the extractor produces: plain classes, so that every stage can be tested offline."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -7,23 +7,48 @@ from typing import Optional, Union
 Number = Union[int, float]
 
 
-# Not frozen: a frozen dataclass is built through object.__setattr__, 2.0 µs against 0.36 µs a
-# cell, and a report page makes ~300. Treated as immutable all the same (hashable by value).
-@dataclass(slots=True, unsafe_hash=True)
+# Plain classes with the methods a dataclass would give them (equal and hashed by value), not
+# dataclasses: compiled (native/build.py), a class's own __init__ is native code while a
+# dataclass's generated one stays interpreted, and a report page makes ~300 cells.
+CELL_FIELDS = ("table", "row", "col", "value", "raw", "confidence")
+
+
 class Cell:
     """One cell of a statistical table, addressed by the codes of reference/report-schema.md."""
+
+    __slots__ = CELL_FIELDS
 
     table: str  # active | applications | review_litigation
     row: str
     col: str
     value: Optional[Number]  # None = blank as printed ("", "/", "-", "—", "无"); never 0 for a blank
     raw: str  # the text as printed, whitespace trimmed
-    confidence: Optional[float] = None  # OCR only: how sure the reading is (0–1)
+    confidence: Optional[float]  # OCR only: how sure the reading is (0–1)
+
+    def __init__(self, table: str, row: str, col: str, value: Optional[Number], raw: str,
+                 confidence: Optional[float] = None) -> None:
+        self.table = table
+        self.row = row
+        self.col = col
+        self.value = value
+        self.raw = raw
+        self.confidence = confidence
+
+    def _fields(self) -> tuple:
+        return (self.table, self.row, self.col, self.value, self.raw, self.confidence)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Cell) and self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        return "Cell(" + ", ".join(f"{name}={value!r}" for name, value in zip(CELL_FIELDS, self._fields())) + ")"
 
     def __reduce__(self):
-        # Pickled by its fields: reextract's workers send ~200 cells a page back to the writer, and
-        # the default for slots (a state dict a cell) took a tenth of the run.
-        return Cell, (self.table, self.row, self.col, self.value, self.raw, self.confidence)
+        # Pickled by its fields: reextract's workers send ~200 cells a page back to the writer.
+        return Cell, self._fields()
 
     @property
     def code(self) -> str:
@@ -31,26 +56,53 @@ class Cell:
 
     def as_json(self) -> dict:
         # Not dataclasses.asdict: it deep-copies, a fifth of reextract's time over 200 cells a page.
-        d = {"table": self.table, "row": self.row, "col": self.col, "value": self.value, "raw": self.raw}
+        d: dict[str, object] = {"table": self.table, "row": self.row, "col": self.col, "value": self.value,
+                                "raw": self.raw}
         if self.confidence is not None:
             d["confidence"] = self.confidence
         return d
 
 
-@dataclass(slots=True, unsafe_hash=True)
+CHECK_FIELDS = ("rule", "status", "lhs", "rhs", "table", "row", "col")
+
+
 class Check:
     """A 勾稽关系 check: ok, failed (both sides kept) or not_assessable (a blank on a side)."""
+
+    __slots__ = CHECK_FIELDS
 
     rule: str
     status: str  # ok | failed | not_assessable
     lhs: Optional[Number]
     rhs: Optional[Number]
-    table: str = ""
-    row: str = ""
-    col: str = ""
+    table: str
+    row: str
+    col: str
+
+    def __init__(self, rule: str, status: str, lhs: Optional[Number], rhs: Optional[Number], table: str = "",
+                 row: str = "", col: str = "") -> None:
+        self.rule = rule
+        self.status = status
+        self.lhs = lhs
+        self.rhs = rhs
+        self.table = table
+        self.row = row
+        self.col = col
+
+    def _fields(self) -> tuple:
+        return (self.rule, self.status, self.lhs, self.rhs, self.table, self.row, self.col)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Check) and self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        return "Check(" + ", ".join(f"{name}={value!r}" for name, value in zip(CHECK_FIELDS, self._fields())) + ")"
 
     def __reduce__(self):  # as Cell's
-        return Check, (self.rule, self.status, self.lhs, self.rhs, self.table, self.row, self.col)
+        return Check, self._fields()
 
     def as_json(self) -> dict:
         d: dict[str, object] = {"rule": self.rule}

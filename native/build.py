@@ -16,14 +16,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # Pure Python-bound work per line and per cell (lxml, XSLT and regular expressions do the rest in C).
-# Not extract/model.py: its records are pickled between processes and built by every reader.
 MODULES = sorted(
     [p.relative_to(ROOT).as_posix() for p in (ROOT / "extract" / "tables").glob("*.py")]
     + [f"extract/{name}.py" for name in ("values", "checks", "narrative", "completeness", "metadata", "report",
-                                         "html_text")]
+                                         "html_text", "model")]
 )
-# Imported by them, not compiled: its annotations are compiled into their checks.
-DEPENDS = ["extract/model.py"]
+DEPENDS: list[str] = []  # sources imported by them, not compiled (their annotations become checks)
 MANIFEST = ROOT / "extract" / "_native.json"
 
 

@@ -6,27 +6,64 @@ blank is, so that alignment never turns padding into a value position.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+
+# Plain classes, not dataclasses: compiled (native/build.py), a class's own __init__ is native code,
+# while a dataclass's generated one stays interpreted, and a report page makes ~300 cells.
+GCELL_FIELDS = ("text", "explicit", "merged", "line", "col", "span", "copy", "key", "fused")
 
 
-@dataclass(slots=True)
 class GCell:
+    __slots__ = GCELL_FIELDS
+
     text: str  # as printed, outer whitespace trimmed
-    explicit: bool = True  # a real cell even when blank (a <td>, a tab-indented line, a line-broken pipe cell)
-    merged: bool = False  # spans several rows (rowspan): a value here cannot be given to one row
-    line: int = 0  # where it came from (text: 1-based line; HTML: table row), for warnings
-    col: int | None = None  # HTML: first grid column it covers (text: unknown)
-    span: int = 1  # HTML: grid columns it covers
-    copy: bool = False  # HTML: a rowspan's repetition in a row below its own (context, never the row's label)
-    key: int = 0  # HTML: the <td> it comes from (a cell and its copies share it)
-    fused: bool = False  # text: digits that may be several cells run together (`3000003`)
+    explicit: bool  # a real cell even when blank (a <td>, a tab-indented line, a line-broken pipe cell)
+    merged: bool  # spans several rows (rowspan): a value here cannot be given to one row
+    line: int  # where it came from (text: 1-based line; HTML: table row), for warnings
+    col: int | None  # HTML: first grid column it covers (text: unknown)
+    span: int  # HTML: grid columns it covers
+    copy: bool  # HTML: a rowspan's repetition in a row below its own (context, never the row's label)
+    key: int  # HTML: the <td> it comes from (a cell and its copies share it)
+    fused: bool  # text: digits that may be several cells run together (`3000003`)
+
+    def __init__(self, text: str, explicit: bool = True, merged: bool = False, line: int = 0, col: int | None = None,
+                 span: int = 1, copy: bool = False, key: int = 0, fused: bool = False) -> None:
+        self.text = text
+        self.explicit = explicit
+        self.merged = merged
+        self.line = line
+        self.col = col
+        self.span = span
+        self.copy = copy
+        self.key = key
+        self.fused = fused
+
+    def _fields(self) -> tuple:
+        return (self.text, self.explicit, self.merged, self.line, self.col, self.span, self.copy, self.key, self.fused)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, GCell) and self._fields() == other._fields()
+
+    def __repr__(self) -> str:
+        return "GCell(" + ", ".join(f"{name}={value!r}" for name, value in zip(GCELL_FIELDS, self._fields())) + ")"
 
 
-@dataclass(slots=True)
 class Row:
+    __slots__ = ("cells", "where", "short")
+
     cells: list[GCell]
-    where: str = ""  # "line 63", "table 2 row 5"
-    short: bool = False  # HTML: the row ends before the table's last column (Word drops empty cells)
+    where: str  # "line 63", "table 2 row 5"
+    short: bool  # HTML: the row ends before the table's last column (Word drops empty cells)
+
+    def __init__(self, cells: list[GCell], where: str = "", short: bool = False) -> None:
+        self.cells = cells
+        self.where = where
+        self.short = short
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Row) and (self.cells, self.where, self.short) == (other.cells, other.where, other.short)
+
+    def __repr__(self) -> str:
+        return f"Row(cells={self.cells!r}, where={self.where!r}, short={self.short!r})"
 
 
 def strip_cells(cells: list[GCell], drop) -> list[GCell]:
