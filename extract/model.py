@@ -2,21 +2,47 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional, Union
+from typing import ClassVar, Optional, Union
 
 Number = Union[int, float]
 
 
-# Plain classes with the methods a dataclass would give them (equal and hashed by value), not
-# dataclasses: compiled (native/build.py), a class's own __init__ is native code while a
-# dataclass's generated one stays interpreted, and a report page makes ~300 cells.
+class ByFields:
+    """Equal, hashed, shown and pickled by its fields, as a dataclass would be. Records are plain
+    classes, not dataclasses: compiled (native/build.py), a class's own __init__ is native code
+    while a dataclass's generated one stays interpreted, and a report page makes ~300 cells."""
+
+    __slots__ = ()
+    FIELDS: ClassVar[tuple[str, ...]] = ()
+
+    def _fields(self) -> tuple:
+        """The values of FIELDS, in order."""
+        raise NotImplementedError
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ByFields) and type(other) is type(self) and self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={value!r}" for name, value in zip(self.FIELDS, self._fields()))
+        return f"{type(self).__name__}({shown})"
+
+    def __reduce__(self):
+        # By its fields: reextract's workers send ~200 cells a page back to the writer, and the
+        # default for slots (a state dict an object) took a tenth of the run.
+        return type(self), self._fields()
+
+
 CELL_FIELDS = ("table", "row", "col", "value", "raw", "confidence")
 
 
-class Cell:
+class Cell(ByFields):
     """One cell of a statistical table, addressed by the codes of reference/report-schema.md."""
 
     __slots__ = CELL_FIELDS
+    FIELDS = CELL_FIELDS
 
     table: str  # active | applications | review_litigation
     row: str
@@ -37,19 +63,6 @@ class Cell:
     def _fields(self) -> tuple:
         return (self.table, self.row, self.col, self.value, self.raw, self.confidence)
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Cell) and self._fields() == other._fields()
-
-    def __hash__(self) -> int:
-        return hash(self._fields())
-
-    def __repr__(self) -> str:
-        return "Cell(" + ", ".join(f"{name}={value!r}" for name, value in zip(CELL_FIELDS, self._fields())) + ")"
-
-    def __reduce__(self):
-        # Pickled by its fields: reextract's workers send ~200 cells a page back to the writer.
-        return Cell, self._fields()
-
     @property
     def code(self) -> str:
         return f"{self.table}.{self.row}.{self.col}"
@@ -66,10 +79,11 @@ class Cell:
 CHECK_FIELDS = ("rule", "status", "lhs", "rhs", "table", "row", "col")
 
 
-class Check:
+class Check(ByFields):
     """A 勾稽关系 check: ok, failed (both sides kept) or not_assessable (a blank on a side)."""
 
     __slots__ = CHECK_FIELDS
+    FIELDS = CHECK_FIELDS
 
     rule: str
     status: str  # ok | failed | not_assessable
@@ -91,18 +105,6 @@ class Check:
 
     def _fields(self) -> tuple:
         return (self.rule, self.status, self.lhs, self.rhs, self.table, self.row, self.col)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Check) and self._fields() == other._fields()
-
-    def __hash__(self) -> int:
-        return hash(self._fields())
-
-    def __repr__(self) -> str:
-        return "Check(" + ", ".join(f"{name}={value!r}" for name, value in zip(CHECK_FIELDS, self._fields())) + ")"
-
-    def __reduce__(self):  # as Cell's
-        return Check, self._fields()
 
     def as_json(self) -> dict:
         d: dict[str, object] = {"rule": self.rule}

@@ -6,14 +6,14 @@ blank is, so that alignment never turns padding into a value position.
 """
 from __future__ import annotations
 
+from extract.model import ByFields
 
-# Plain classes, not dataclasses: compiled (native/build.py), a class's own __init__ is native code,
-# while a dataclass's generated one stays interpreted, and a report page makes ~300 cells.
 GCELL_FIELDS = ("text", "explicit", "merged", "line", "col", "span", "copy", "key", "fused")
 
 
-class GCell:
+class GCell(ByFields):
     __slots__ = GCELL_FIELDS
+    FIELDS = GCELL_FIELDS
 
     text: str  # as printed, outer whitespace trimmed
     explicit: bool  # a real cell even when blank (a <td>, a tab-indented line, a line-broken pipe cell)
@@ -40,15 +40,10 @@ class GCell:
     def _fields(self) -> tuple:
         return (self.text, self.explicit, self.merged, self.line, self.col, self.span, self.copy, self.key, self.fused)
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, GCell) and self._fields() == other._fields()
 
-    def __repr__(self) -> str:
-        return "GCell(" + ", ".join(f"{name}={value!r}" for name, value in zip(GCELL_FIELDS, self._fields())) + ")"
-
-
-class Row:
+class Row(ByFields):
     __slots__ = ("cells", "where", "short")
+    FIELDS = ("cells", "where", "short")
 
     cells: list[GCell]
     where: str  # "line 63", "table 2 row 5"
@@ -59,11 +54,8 @@ class Row:
         self.where = where
         self.short = short
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Row) and (self.cells, self.where, self.short) == (other.cells, other.where, other.short)
-
-    def __repr__(self) -> str:
-        return f"Row(cells={self.cells!r}, where={self.where!r}, short={self.short!r})"
+    def _fields(self) -> tuple:
+        return (self.cells, self.where, self.short)
 
 
 def strip_cells(cells: list[GCell], drop) -> list[GCell]:
