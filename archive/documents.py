@@ -46,14 +46,22 @@ def attachment_job(db: sqlite_utils.Database, attachment_id: int) -> DocumentJob
                        row[5])
 
 
+def image_ids(db: sqlite_utils.Database, page_id: int) -> tuple[int, ...]:
+    """The page's images as stored now, in their order: one per place, its newest version."""
+    latest: dict[int, int] = {}
+    for attachment_id, index in db.execute("SELECT id, image_index FROM attachments WHERE page_id = ? AND image_index"
+                                           " IS NOT NULL ORDER BY image_index, id", [page_id]):
+        latest[index] = attachment_id
+    return tuple(latest[i] for i in sorted(latest))
+
+
 def images_job(db: sqlite_utils.Database, page_id: int, expected: int | None = None) -> DocumentJob | None:
     """The job for a page's images, in their order; None while fewer than `expected` are stored."""
-    rows = db.execute(f"SELECT id, body, image_index, {_FALLBACK}, body_codec FROM attachments a"
-                      " WHERE page_id = ? AND image_index IS NOT NULL ORDER BY image_index, id", [page_id]).fetchall()
-    latest: dict[int, tuple] = {}
-    for row in rows:  # one image per place: the newest version
-        latest[row[2]] = row
-    rows = [latest[i] for i in sorted(latest)]
+    ids = image_ids(db, page_id)
+    marks = ",".join("?" * len(ids))
+    by_id = {r[0]: r for r in db.execute(f"SELECT id, body, image_index, {_FALLBACK}, body_codec FROM attachments a"
+                                         f" WHERE id IN ({marks})", list(ids))}
+    rows = [by_id[i] for i in ids]
     if not rows or (expected is not None and len(rows) < expected):
         return None
     return DocumentJob("images", page_id, tuple(r[0] for r in rows), b"", None, None,
@@ -84,6 +92,11 @@ def write_document_extraction(db: sqlite_utils.Database, job: DocumentJob, extra
     Returns (report id or None, whether anything was rewritten): unchanged output is left alone."""
     from extract.version import EXTRACTOR_VERSION
 
+    if job.source == "images" and image_ids(db, job.page_id) != job.attachment_ids:
+        # More (or newer) images came in since the job was made: the job that reads them writes.
+        # (A crawl restarted after a kill reads the images it has; the rest arrive while it runs,
+        # and the two reports could land in either order.)
+        return None, False
     if error is None and extraction is not None:
         error = unreadable(extraction)
     digest = extraction_digest(extraction, error)
