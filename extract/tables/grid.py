@@ -8,12 +8,10 @@ from __future__ import annotations
 
 from extract.model import ByFields
 
-GCELL_FIELDS = ("text", "explicit", "merged", "line", "col", "span", "copy", "key", "fused")
-
 
 class GCell(ByFields):
-    __slots__ = GCELL_FIELDS
-    FIELDS = GCELL_FIELDS
+    FIELDS = ("text", "explicit", "merged", "line", "col", "span", "copy", "key", "fused")
+    __slots__ = FIELDS
 
     text: str  # as printed, outer whitespace trimmed
     explicit: bool  # a real cell even when blank (a <td>, a tab-indented line, a line-broken pipe cell)
@@ -37,13 +35,10 @@ class GCell(ByFields):
         self.key = key
         self.fused = fused
 
-    def _fields(self) -> tuple:
-        return (self.text, self.explicit, self.merged, self.line, self.col, self.span, self.copy, self.key, self.fused)
-
 
 class Row(ByFields):
-    __slots__ = ("cells", "where", "short")
     FIELDS = ("cells", "where", "short")
+    __slots__ = FIELDS
 
     cells: list[GCell]
     where: str  # "line 63", "table 2 row 5"
@@ -54,8 +49,6 @@ class Row(ByFields):
         self.where = where
         self.short = short
 
-    def _fields(self) -> tuple:
-        return (self.cells, self.where, self.short)
 
 
 def strip_cells(cells: list[GCell], drop) -> list[GCell]:
