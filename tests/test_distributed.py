@@ -140,7 +140,9 @@ def test_killed_crawler_and_restarted_ingest_lose_nothing(portal, sites_file, cr
     db = tmp_path / "killed.db"
     server = redis.Redis.from_url(redis_url)
     writer = ingest(redis_url, db, "kill")
-    survivor = crawler(redis_url, sites_file, tmp_path / "warc1", "kill", "-s", "CRAWLER_SITES_MAX=5")
+    # The survivor holds two of the five sites at most: were it first to take all five, the victim
+    # would find no work and idle out before it could be killed mid-run.
+    survivor = crawler(redis_url, sites_file, tmp_path / "warc1", "kill", "-s", "CRAWLER_SITES_MAX=2")
     victim = crawler(redis_url, sites_file, tmp_path / "warc2", "kill", "-s", "CRAWLER_SITES_MAX=5")
     # Kill the second crawler once it has written a record and has requests in flight, and the
     # ingest once it has stored something: both at once, so that the crawl cannot have finished
