@@ -17,7 +17,7 @@ CONTENT_CONTAINERS = (
     ("zoom", None), (None, "TRS_Editor"), (None, "TRS_UEDITOR"), ("UCAP-CONTENT", None), (None, "article-content"),
     ("content", None), (None, "content"), ("article", None),
 )
-_SPACES = re.compile(r"[ \u00a0\u2002\u2003\u3000\f\v]+")
+_SPACES = re.compile(r"[^\S\t\n]+")  # blanks but tabs and line breaks
 # Elements whose text is not the page's text (the XSLT below leaves the same ones out).
 _SKIP = frozenset(("script", "style", "noscript", "template", "head", "select", "option"))
 
@@ -90,22 +90,40 @@ def text_content(el) -> str:
     return etree.tostring(el, method="text", encoding="unicode", with_tail=False)
 
 
+def whole_text(doc, body, body_text: str) -> str:
+    """All of `doc`'s text (text_content's, in another order) from its body's: the text beside the
+    body (the head's: <noscript> and <template> there hold elements) added to it."""
+    if body is doc:
+        return body_text
+    parts = [doc.text or "", body_text, body.tail or ""]
+    parts += [text_content(child) + (child.tail or "") for child in doc if child is not body]
+    return "\n".join(parts)
+
+
+# The same, as the rank of a <div>'s id or of one of its classes (an <article> ranks last).
+_RANK_OF_ID = {ident: rank for rank, (ident, _) in enumerate(CONTENT_CONTAINERS[:-1]) if ident}
+_RANK_OF_CLASS = {cls: rank for rank, (_, cls) in enumerate(CONTENT_CONTAINERS[:-1]) if cls}
+_ARTICLE_RANK = len(CONTENT_CONTAINERS) - 1
+
+
 def content_root(doc):
     """The element that holds the article: a known CMS container (the one with the most text when
     several match), else the body. One pass over the page's <div>s and <article>s (in C)."""
     found: dict[int, list] = {}
     for el in doc.iter("div", "article"):
         if el.tag == "article":
-            found.setdefault(len(CONTENT_CONTAINERS) - 1, []).append(el)
+            found.setdefault(_ARTICLE_RANK, []).append(el)
             continue
         ident, classes = el.get("id"), el.get("class")
-        classes = classes.split() if classes else ()
-        for rank, (want_id, want_class) in enumerate(CONTENT_CONTAINERS[:-1]):
-            if (want_id and ident == want_id) or (want_class and want_class in classes):
-                found.setdefault(rank, []).append(el)
-                break
+        rank = _RANK_OF_ID.get(ident, _ARTICLE_RANK) if ident else _ARTICLE_RANK
+        if classes:
+            for cls in classes.split():
+                rank = min(rank, _RANK_OF_CLASS.get(cls, _ARTICLE_RANK))
+        if rank < _ARTICLE_RANK:
+            found.setdefault(rank, []).append(el)
     if found:
-        return max(found[min(found)], key=lambda e: len(text_content(e)))
+        best = found[min(found)]
+        return best[0] if len(best) == 1 else max(best, key=lambda e: len(text_content(e)))
     body = doc.find("body")
     return body if body is not None else doc
 
@@ -171,21 +189,32 @@ def texts(el, inner) -> tuple[str, str]:
 
 
 # A run of blanks holding a line break is one line break, a run holding a tab one tab: no empty
-# lines or cells, no spaces at their edges.
+# lines or cells, no spaces at their edges. Blanks are what str.split splits on (Unicode's White_Space).
 _LINE_BREAK_RUNS = re.compile(r"[ \t\n]*\n[ \t\n]*")
 _TAB_BREAK_RUNS = re.compile(r"[ \t]*\t[ \t]*")
 
 
 def _fold(raw: str) -> str:
     """Each run of blanks as one character: a line break if it holds one, else a tab if it holds
-    one, else a space (all in C: this runs over every page)."""
+    one, else a space (for the few characters where two folded texts meet: see _join)."""
     text = _SPACES.sub(" ", raw.replace("\r", ""))
-    return _TAB_BREAK_RUNS.sub("\t", _LINE_BREAK_RUNS.sub("\n", text))  # plain replacements: no template per match
+    return _TAB_BREAK_RUNS.sub("\t", _LINE_BREAK_RUNS.sub("\n", text))
 
 
 def _normalise(raw: str) -> str:
-    """Spaces folded, no empty cells, no empty lines."""
-    return _fold(raw).strip("\n\t ")
+    """Each run of blanks as one character as _fold folds it, and none at the ends: the lines'
+    and cells' words split and joined by str's methods, in C (a regular expression's sub per run
+    of blanks cost twice as much: a page's text is two thirds indentation)."""
+    lines = []
+    for line in raw.replace("\r", "").split("\n"):
+        if "\t" in line:
+            cells = [" ".join(cell.split()) for cell in line.split("\t")]
+            line = "\t".join([cell for cell in cells if cell])
+        else:
+            line = " ".join(line.split())
+        if line:
+            lines.append(line)
+    return "\n".join(lines)
 
 
 def _join(a: str, b: str) -> str:

@@ -74,17 +74,20 @@ def extract_page(body: bytes, content_type: str | None = None, site_name: str | 
     is_html = kind == "html"
     if is_html:
         doc, notes = html_text.parse_html(safe)
-        if is_traditional(html_text.text_content(_body(doc))):
+        body_el = _body(doc)
+        body_text = html_text.text_content(body_el)
+        if is_traditional(body_text):
             # Labels are matched in simplified characters: the tree's text is converted, once
             # (the archive keeps the page as served).
-            capped = html_text.to_simplified_tree(_body(doc))
+            capped = html_text.to_simplified_tree(body_el)
             if capped is not None:
                 notes.append(f"traditional characters converted in the first {capped:,} characters of text only")
-        body_el = _body(doc)
+            body_text = html_text.text_content(body_el)
         root = html_text.content_root(doc)
         page_text, simple_text = html_text.texts(body_el, root)
         metas = html_text.meta_tags(doc)
-        meta, labelled_title = metadata.parse_metadata(page_text, doc, metas)
+        meta, labelled_title = metadata.parse_metadata(page_text, doc, metas,
+                                                       tree_text=html_text.whole_text(doc, body_el, body_text))
         title = _html_title(doc, root, metas, labelled_title)
     else:
         metas, doc, root = {}, None, None

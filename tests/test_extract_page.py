@@ -107,3 +107,54 @@ def test_python_m_extract_missing_file(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "extract", str(tmp_path / "gone.html")], capture_output=True, text=True)
     assert proc.returncode == 1
     assert f"extract: cannot read {tmp_path / 'gone.html'}" in proc.stderr
+
+
+# ------------------------------------------------- the metadata walk ends once nothing more can be found
+def _tree(html: str):
+    from extract import html_text
+
+    doc, _ = html_text.parse_html(html)
+    body = doc.find("body") if doc.find("body") is not None else doc  # as extract_page finds it
+    return doc, html_text.whole_text(doc, body, html_text.text_content(body))
+
+
+def test_the_metadata_walk_stops_only_when_every_label_on_the_page_is_read():
+    from bench.extract import REAL, demo_pages
+    from demo_portal import fuzz
+    from extract.decode import xml_safe
+    from extract.metadata import pairs_from_tree
+    from extract.sniff import sniff
+
+    pages = [body for body, _, _ in demo_pages()] + ([REAL.read_bytes()] if REAL.exists() else [])
+    pages += [item.body for item in fuzz.inputs(seed=3, count=300, big_rows=(500,))  # broken, spliced, deep …
+              if sniff(item.body, item.content_type) == "html"]
+    with_block = 0
+    for body in pages:
+        decoded, encoding = decode_body(body, "text/html")
+        doc, whole = _tree(xml_safe(decoded, body, encoding))
+        walked = pairs_from_tree(doc)
+        assert pairs_from_tree(doc, whole) == walked
+        with_block += len(walked) >= 4
+    assert len(pages) > 300 and with_block >= 40  # 313 and 48 now
+
+
+def test_labels_late_on_the_page_and_in_the_head_are_still_read():
+    from extract.metadata import keys_in, pairs_from_tree
+
+    block = "<table><tr><td>索引号</td><td>1234/2024-1</td><td>发布机构</td><td>某局</td></tr></table>"
+    late = "<p>" + "正文。" * 500 + "</p><div><span>成文日期</span><span>2024年1月5日</span></div>"
+    doc, whole = _tree(f"<html><body>{block}{late}</body></html>")
+    assert keys_in(whole) == {"index_no", "publisher", "written_date"}
+    assert pairs_from_tree(doc, whole) == {"index_no": "1234/2024-1", "publisher": "某局", "written_date": "2024-01-05"}
+    # <noscript> in <head> holds elements: its label is read, its text is part of the whole.
+    doc, whole = _tree(f"<html><head><noscript><li><span>文号</span>某发〔2024〕1号</li></noscript></head>"
+                       f"<body>{block}</body></html>")
+    assert pairs_from_tree(doc, whole) == {"index_no": "1234/2024-1", "publisher": "某局", "doc_no": "某发〔2024〕1号"}
+    # A page whose text names no label is not walked for one.
+    doc, whole = _tree("<html><body><table><tr><td>栏目</td></tr></table></body></html>")
+    assert keys_in(whole) == frozenset() and pairs_from_tree(doc, whole) == {}
+    # Labels spaced out or split over elements are labels of the text too.
+    doc, whole = _tree("<html><body><dl><dt>索 <b>引</b>　号：</dt><dd>99/2024</dd><dt>公开日期</dt><dd>2024-2-1</dd>"
+                       "</dl></body></html>")
+    assert keys_in(whole) == {"index_no", "published_date"}
+    assert pairs_from_tree(doc, whole) == {"index_no": "99/2024", "published_date": "2024-02-01"}

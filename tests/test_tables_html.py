@@ -219,3 +219,60 @@ def test_deeply_nested_markup_does_not_raise():
     # libxml2 caps the depth and may swallow the row's other cells: then the row is left out.
     assert {(c.col, c.value) for c in result.cells} <= {("issued", 7), ("repealed", 0), ("in_force", 1)}
     assert result.cells or result.warnings
+
+
+# ------------------------------------------------------------- one pass over the tables, or cell by cell
+def _rows_by_elements(root, monkeypatch):
+    from extract.tables import html_grid
+
+    with monkeypatch.context() as patched:
+        patched.setattr(html_grid, "_cells_by_xslt", lambda *args: None)
+        return html_grid.html_rows(root)
+
+
+def test_one_pass_and_cell_by_cell_read_the_real_page_alike(real_root, monkeypatch):
+    from extract.tables.html_grid import html_rows
+
+    rows, warnings = html_rows(real_root)
+    assert len(rows) > 40
+    assert (rows, warnings) == _rows_by_elements(real_root, monkeypatch)
+
+
+@pytest.mark.parametrize("mark", ["\ufdd3", "\ufdd4", "\ufdd5", "\ufdd6"])
+def test_a_cell_holding_a_mark_of_the_pass_reads_cell_by_cell(mark, monkeypatch):
+    """The one-pass read separates tables, rows and cells by noncharacters: a page holding one is
+    read element by element, with the same cells."""
+    clean = html("<table>" + HEADER + ROW_NEW + ROW_OLD + "</table>")
+    marked = html("<table>" + HEADER.replace("勾稽关系", f"勾稽{mark}关系") + ROW_NEW + ROW_OLD + "</table>")
+    assert cells_of(extract_tables_from_html(marked)) == cells_of(extract_tables_from_html(clean))
+    assert cells_of(extract_tables_from_html(clean))["new", "total"] == (4, "4")
+    from extract.tables.html_grid import html_rows
+
+    assert html_rows(marked) == _rows_by_elements(marked, monkeypatch)
+
+
+def test_the_pass_leaves_the_tree_as_it_found_it():
+    """The chosen tables are marked by an attribute for the pass and unmarked after; a page whose
+    table already carries that attribute keeps it and is read cell by cell."""
+    from extract.tables.html_grid import _CHOSEN
+
+    root = html("<table>" + HEADER + ROW_NEW + "</table><table><tr><td>栏目</td></tr></table>")
+    expected = cells_of(extract_tables_from_html(root))
+    assert expected["new", "natural_person"] == (3, "3")
+    assert [t.get(_CHOSEN) for t in root.iter("table")] == [None, None]
+    own = html(f'<table {_CHOSEN}="page\'s own">' + HEADER + ROW_NEW + "</table>")
+    assert cells_of(extract_tables_from_html(own)) == expected
+    assert [t.get(_CHOSEN) for t in own.iter("table")] == ["page's own"]
+
+
+def test_nested_report_tables_are_each_read_once_in_one_pass():
+    inner = "<table>" + HEADER + ROW_NEW + "</table>"
+    root = html(f"<table><tr><td>申请 {inner}</td></tr></table><table>{ROW_OLD}</table>")
+    from extract.tables.html_grid import html_rows
+
+    rows, _ = html_rows(root)
+    assert [r.where.split(" row ")[0] for r in rows].count("table 1") == 1  # the layout table's one row
+    assert [c.text for c in rows[0].cells] == ["申请"]  # its cell without the nested table's text
+    result = extract_tables_from_html(root)
+    assert cells_of(result)["new", "total"] == (4, "4")
+    assert cells_of(result)["carried_over", "total"] == (0, "0")

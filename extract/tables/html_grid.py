@@ -14,7 +14,6 @@ from lxml import etree
 from extract.html_text import text_content
 from extract.tables.grid import GCell, Row
 
-_WS = re.compile(r"[\s\u200b\ufeff]+")
 _BREAKS = frozenset({"br", "p", "div", "li", "tr"})
 _SKIP = frozenset({"script", "style", "table"})  # a nested table is read as a table of its own
 _MAX_SPAN = 60  # Word sometimes writes absurd spans; the national tables have 16 columns at most
@@ -66,6 +65,15 @@ def cell_text(el) -> str:
     return "".join(parts)
 
 
+def _unspaced(text: str) -> str:
+    """The text without blanks, zero-width ones too: str.split's in C, then the two it keeps (4x a
+    regular expression's sub)."""
+    text = "".join(text.split())
+    if "\u200b" in text or "\ufeff" in text:
+        text = text.replace("\u200b", "").replace("\ufeff", "")
+    return text
+
+
 def _clean(text: str) -> str:
     if "\u200b" in text or "\ufeff" in text:  # zero-width: no whitespace to str.split
         text = text.replace("\u200b", " ").replace("\ufeff", " ")
@@ -97,22 +105,26 @@ def _own_rows(table, limit: int) -> list:
     return rows
 
 
-# A table's own rows and cells as text in one pass in C: per row a row mark, per cell a cell mark,
-# its rowspan and colspan, and its text read as cell_text reads it (breaks as spaces: cell text is
-# folded anyway). The marks are noncharacters; a table whose text holds one is read element by
-# element instead.
-_ROW, _CELL, _SEP = "\ufdd3", "\ufdd4", "\ufdd5"
-_MARKS = (_ROW, _CELL, _SEP)
+# The chosen tables' own rows and cells as text in one pass in C: per table a table mark, per row
+# a row mark, per cell a cell mark, its rowspan and colspan, and its text read as cell_text reads
+# it (breaks as spaces: cell text is folded anyway). The tables are the ones html_rows marked with
+# the attribute _CHOSEN for the pass (one pass, not one a table: a pass has a fixed cost of a
+# fifth of a table's). The marks are noncharacters; a page whose tables' text holds one is read
+# element by element instead.
+_TABLE, _ROW, _CELL, _SEP = "\ufdd6", "\ufdd3", "\ufdd4", "\ufdd5"
+_MARKS = (_TABLE, _ROW, _CELL, _SEP)
+_CHOSEN = "govarchive-grid"
 _GRID = etree.XSLT(etree.XML(b"""<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
 <xsl:output method="text" encoding="utf-8"/>
-<xsl:variable name="marks" select="'&#xFDD3;&#xFDD4;&#xFDD5;'"/>
+<xsl:variable name="marks" select="'&#xFDD3;&#xFDD4;&#xFDD5;&#xFDD6;'"/>
 <xsl:template match="/">
-<xsl:for-each select="*/tr|*/thead/tr|*/tbody/tr|*/tfoot/tr"><xsl:text>&#xFDD3;</xsl:text>
+<xsl:for-each select="//table[@govarchive-grid]"><xsl:text>&#xFDD6;</xsl:text>
+<xsl:for-each select="tr|thead/tr|tbody/tr|tfoot/tr"><xsl:text>&#xFDD3;</xsl:text>
 <xsl:for-each select="td|th"><xsl:text>&#xFDD4;</xsl:text>
 <xsl:if test="@rowspan"><xsl:value-of select="translate(@rowspan, $marks, '')"/></xsl:if><xsl:text>&#xFDD5;</xsl:text>
 <xsl:if test="@colspan"><xsl:value-of select="translate(@colspan, $marks, '')"/></xsl:if><xsl:text>&#xFDD5;</xsl:text>
 <xsl:apply-templates mode="cell"/>
-</xsl:for-each></xsl:for-each>
+</xsl:for-each></xsl:for-each></xsl:for-each>
 </xsl:template>
 <xsl:template match="script|style|table" mode="cell"/>
 <xsl:template match="br|p|div|li|tr" mode="cell"><xsl:text> </xsl:text><xsl:apply-templates mode="cell"/><xsl:text> </xsl:text></xsl:template>
@@ -122,23 +134,36 @@ _GRID = etree.XSLT(etree.XML(b"""<xsl:stylesheet version="1.0" xmlns:xsl="http:/
 _ONE = frozenset(("", "1", None))  # a span of one cell, as rowspan/colspan are mostly written (or not)
 
 
-def _cells_by_xslt(table, limit: int) -> list | None:
-    """The table's first `limit` own rows as (rowspan, colspan, text) per cell; None when the
-    table's text holds one of the marks."""
+def _cells_by_xslt(root, tables: list, limit: int) -> list | None:
+    """Each of `tables` (under `root`, in document order) as its first `limit` own rows of
+    (rowspan, colspan, text) per cell; None when the pass cannot tell them apart (a table already
+    carries the attribute, or a mark is in the output)."""
+    if any(table.get(_CHOSEN) is not None for table in tables):
+        return None
+    for table in tables:
+        table.set(_CHOSEN, "")
     try:
-        raw = str(_GRID(table))
+        raw = str(_GRID(root))
     except etree.XSLTApplyError:
         return None
-    rows = raw.split(_ROW)[1:limit + 1]
+    finally:
+        for table in tables:
+            del table.attrib[_CHOSEN]
+    segments = raw.split(_TABLE)[1:]
+    if len(segments) != len(tables):
+        return None
     out = []
-    for row in rows:
-        cells = []
-        for cell in row.split(_CELL)[1:]:
-            parts = cell.split(_SEP, 2)
-            if len(parts) != 3:
-                return None
-            cells.append(parts)
-        out.append(cells)
+    for segment in segments:
+        rows = []
+        for row in segment.split(_ROW)[1:limit + 1]:
+            cells = []
+            for cell in row.split(_CELL)[1:]:
+                parts = cell.split(_SEP, 2)
+                if len(parts) != 3:
+                    return None
+                cells.append(parts)
+            rows.append(cells)
+        out.append(rows)
     return out
 
 
@@ -147,13 +172,11 @@ def _cells_by_elements(table, limit: int) -> list:
             for tr in _own_rows(table, limit)]
 
 
-def table_rows(table, index: int, budget: list[int], warnings: list[str], text: str | None = None) -> list[Row]:
+def table_rows(table, index: int, budget: list[int], warnings: list[str], trs: list | None = None) -> list[Row]:
     """One <table> as rows of GCell, spans expanded; `budget` holds the grid cells still allowed.
-    `text`: the table's text_content, when the caller has it."""
-    if text is None:
-        text = text_content(table)
-    by_xslt = None if any(m in text for m in _MARKS) else _cells_by_xslt(table, MAX_ROWS + 1)
-    trs: list = _cells_by_elements(table, MAX_ROWS + 1) if by_xslt is None else by_xslt
+    `trs`: its rows as (rowspan, colspan, text) per cell, when the caller has read them."""
+    if trs is None:
+        trs = _cells_by_elements(table, MAX_ROWS + 1)
     pending: dict[int, dict[int, tuple[int, GCell]]] = {}  # row → col → (origin id, cell) from rowspans
     out: list[Row] = []
     widths: list[int] = []  # grid columns each row fills
@@ -244,19 +267,27 @@ def html_rows(root) -> tuple[list[Row], list[str]]:
     rows: list[Row] = []
     warnings: list[str] = []
     budget = [MAX_CELLS]
-    tables = [root] if _tag(root) == "table" else []
-    tables += [t for t in root.iter("table") if t is not root]
+    chosen: list = []  # (index, table) of the tables read
+    marked = False  # a chosen table's text holds one of the pass's marks
     looked = 0
-    for i, table in enumerate(tables, 1):
-        if budget[0] < 0:
-            break
+    too_many = None  # the table past MAX_TABLES
+    for i, table in enumerate(root.iter("table"), 1):  # root first when it is a table
         if not _own_rows(table, 1):  # a wrapper around other tables
             continue
         looked += 1
         if looked > MAX_TABLES:
-            warnings.append(f"more than {MAX_TABLES} tables on the page: tables after table {i - 1} not read")
+            too_many = i
             break
         text = text_content(table)
-        if _TABLE_WORDS.search(_WS.sub("", text)):
-            rows.extend(table_rows(table, i, budget, warnings, text))
+        if _TABLE_WORDS.search(_unspaced(text)):
+            chosen.append((i, table))
+            marked = marked or any(m in text for m in _MARKS)
+    read = None if marked or not chosen else _cells_by_xslt(root, [t for _, t in chosen], MAX_ROWS + 1)
+    for n, (i, table) in enumerate(chosen):
+        if budget[0] < 0:
+            too_many = None  # the cell bound ended the reading first (and said so)
+            break
+        rows.extend(table_rows(table, i, budget, warnings, read[n] if read is not None else None))
+    if too_many is not None and budget[0] >= 0:
+        warnings.append(f"more than {MAX_TABLES} tables on the page: tables after table {too_many - 1} not read")
     return rows, warnings
