@@ -185,7 +185,7 @@ def _views(db: sqlite_utils.Database) -> None:
         wanted = sql.replace("CREATE VIEW IF NOT EXISTS", "CREATE VIEW", 1)
         if have.get(name) == wanted:
             continue
-        with db.conn:
+        with db.atomic():
             if name in have:
                 db.execute(f"DROP VIEW {name}")
             db.execute(wanted)

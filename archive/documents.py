@@ -147,7 +147,7 @@ def relink(db: sqlite_utils.Database, page_id: int, links: list[str]) -> int:
     move to the new version, so that they stay current with it. Returns how many moved."""
     url = db.execute("SELECT url FROM pages WHERE id = ?", [page_id]).fetchone()[0]
     moved, older = 0, set()
-    with db.conn:
+    with db.atomic():
         for link in links:
             row = db.execute("SELECT a.id, a.page_id FROM attachments a JOIN pages p ON p.id = a.page_id"
                              " WHERE a.url = ? AND p.url = ? AND a.page_id < ? ORDER BY a.id DESC LIMIT 1",

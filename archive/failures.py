@@ -32,7 +32,7 @@ class FetchFailure:
 
 def record_failure(db: sqlite_utils.Database, failure: FetchFailure, crawl_id: int | None) -> None:
     now = utcnow()
-    with db.conn:
+    with db.atomic():
         row = db.execute(
             "SELECT id FROM fetch_errors WHERE url = ? AND method = ? AND coalesce(request_body, x'') = coalesce(?, x'')"
             " AND resolved_at IS NULL", [failure.url, failure.method, failure.request_body]).fetchone()
@@ -56,7 +56,7 @@ def resolve(db: sqlite_utils.Database, url: str, crawl_id: int | None, *, method
     """A fetch of `url` succeeded: its open failure (and those of the subrequests it depends on,
     for a rendered listing) are resolved. Returns how many rows were resolved."""
     now = utcnow()
-    with db.conn:
+    with db.atomic():
         own = db.execute(
             "UPDATE fetch_errors SET resolved_at = ?, resolved_crawl = ? WHERE resolved_at IS NULL AND url = ?"
             " AND method = ? AND coalesce(request_body, x'') = coalesce(?, x'')",

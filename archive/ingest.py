@@ -23,7 +23,7 @@ def failure_recorded(db: sqlite_utils.Database, failure: FetchFailure, crawl_id:
 
 
 def set_crawl_sites(db: sqlite_utils.Database, crawl_id: int, sites: list[str]) -> None:
-    with db.conn:
+    with db.atomic():
         db.execute("UPDATE crawls SET sites = ? WHERE id = ?", [json.dumps(sites, ensure_ascii=False), crawl_id])
 
 

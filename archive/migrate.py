@@ -71,7 +71,7 @@ def _compress(db, table: str, result: MigrateResult) -> None:
                           f" AND id > ? ORDER BY id LIMIT {BATCH}", [last]).fetchall()
         if not rows:
             return
-        with db.conn:
+        with db.atomic():
             for row_id, raw, sha in rows:
                 if _sha(raw) != sha:
                     result.mismatched.append(f"{table} {row_id}: stored bytes have sha256 {_sha(raw)}, row says {sha}")
@@ -89,7 +89,7 @@ def _compress(db, table: str, result: MigrateResult) -> None:
 
 def _empty_html(db, result: MigrateResult) -> None:
     while True:
-        with db.conn:
+        with db.atomic():
             cursor = db.execute(f"UPDATE pages SET html = NULL WHERE id IN"
                                 f" (SELECT id FROM pages WHERE html IS NOT NULL LIMIT {BATCH})")
         if not cursor.rowcount:
@@ -104,7 +104,7 @@ def _repack_cells(db, result: MigrateResult) -> None:
     if "WITHOUT ROWID" in sql.upper():
         return
     before = db.execute("SELECT count(*), total(length(raw)) FROM report_cells").fetchone()
-    with db.conn:
+    with db.atomic():
         db.execute("DROP VIEW IF EXISTS report_summary")
         db.execute(REPORT_CELLS.format(name="report_cells_packed"))
         db.execute(f"INSERT INTO report_cells_packed ({CELL_COLUMNS}) SELECT {CELL_COLUMNS} FROM report_cells")

@@ -105,7 +105,7 @@ def reextract(db_path: str, jobs: int = 1, since: str | None = None, progress: b
 def _write(db, batch, result: ReextractResult, started: str) -> None:
     if not batch:
         return
-    with db.conn:
+    with db.atomic():
         for page_id, extraction, error, digest in batch:
             _, changed = write_extraction(db, page_id, extraction, error, extracted_at=started, digest=digest)
             result.pages += 1
@@ -127,7 +127,7 @@ def _documents(db, pool, since: str | None, result: ReextractResult, started: st
     for start in range(0, len(jobs), 8):
         batch = jobs[start:start + 8]
         done = pool.map(extract_job, batch, chunksize=1) if pool else [extract_job(j) for j in batch]
-        with db.conn:
+        with db.atomic():
             for job, (extraction, error) in zip(batch, done):
                 report_id, changed = write_document_extraction(db, job, extraction, error, extracted_at=started)
                 result.documents += 1

@@ -26,7 +26,7 @@ class MapEntry:
 
 def record(db: sqlite_utils.Database, entry: MapEntry, crawl_id: int | None) -> None:
     now = utcnow()
-    with db.conn:
+    with db.atomic():
         db.execute(
             "INSERT INTO site_map (site, url, kind, agency, parent, cms, first_seen, last_seen, last_crawl)"
             " VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT (site, url) DO UPDATE SET"

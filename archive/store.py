@@ -75,7 +75,7 @@ def insert_version(db: sqlite_utils.Database, fetch: Fetch) -> tuple[int, bool]:
     The same bytes at the same URL are one row; only last_seen_at moves."""
     sha = hashlib.sha256(fetch.body).hexdigest()
     now = fetch.fetched_at or utcnow()
-    with db.conn:
+    with db.atomic():
         if (seen := _seen_before(db, "pages", fetch.url, sha, now)) is not None:
             return seen, False
         stored, codec = bodies.pack(fetch.body)
@@ -94,7 +94,7 @@ def insert_version(db: sqlite_utils.Database, fetch: Fetch) -> tuple[int, bool]:
 def touch_latest(db: sqlite_utils.Database, table: str, url: str, seen_at: str) -> None:
     """A 304: the newest stored version of `url` was seen again."""
     assert table in ("pages", "attachments")
-    with db.conn:
+    with db.atomic():
         db.execute(f"UPDATE {table} SET last_seen_at = ? WHERE id = (SELECT max(id) FROM {table} WHERE url = ?)",
                    [seen_at, url])
 
@@ -110,7 +110,7 @@ def store_fetch(db: sqlite_utils.Database, fetch: Fetch) -> Stored:
     page_id, new = insert_version(db, fetch)
     if new:
         extraction, error = safe_extract(fetch.body, fetch.content_type, fetch.agency_fallback)
-        with db.conn:
+        with db.atomic():
             write_extraction(db, page_id, extraction, error)
     return stored_state(db, page_id, new)
 
@@ -121,7 +121,7 @@ def store_attachment(db: sqlite_utils.Database, fetch: Fetch, source_page: str |
     `image_index`: its place among the page's images when the page prints its report as images."""
     sha = hashlib.sha256(fetch.body).hexdigest()
     now = fetch.fetched_at or utcnow()
-    with db.conn:
+    with db.atomic():
         if (seen := _seen_before(db, "attachments", fetch.url, sha, now)) is not None:
             return seen, False
         page = db.execute("SELECT id FROM pages WHERE url = ? ORDER BY id DESC LIMIT 1", [source_page]).fetchone()
@@ -212,7 +212,7 @@ def write_extraction(db: sqlite_utils.Database, page_id: int, extraction: Extrac
 def start_crawl(db: sqlite_utils.Database, sites: list[str]) -> int:
     """A new run's row. Call it holding the archive's lock: any row still `running` then belongs
     to a process that died (kill -9, OOM, reboot) and is marked `interrupted`."""
-    with db.conn:
+    with db.atomic():
         db.execute("UPDATE crawls SET status = 'interrupted' WHERE status = 'running'")
         cursor = db.execute(
             "INSERT INTO crawls (started, sites, status, pid) VALUES (?, ?, 'running', ?)",
@@ -222,7 +222,7 @@ def start_crawl(db: sqlite_utils.Database, sites: list[str]) -> int:
 
 
 def finish_crawl(db: sqlite_utils.Database, crawl_id: int, status: str, stats: dict, failures: int) -> None:
-    with db.conn:
+    with db.atomic():
         db.execute(
             "UPDATE crawls SET finished = ?, status = ?, stats = ?, failures = ? WHERE id = ?",
             [utcnow(), status, json.dumps(stats, ensure_ascii=False, default=str, sort_keys=True), failures, crawl_id],

@@ -97,6 +97,6 @@ def _source(report: dict) -> str:
 
 def store_summary(db: sqlite_utils.Database, crawl_id: int) -> str:
     text = format_summary(crawl_summary(db, crawl_id))
-    with db.conn:
+    with db.atomic():
         db.execute("UPDATE crawls SET summary = ? WHERE id = ?", [text, crawl_id])
     return text

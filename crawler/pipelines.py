@@ -158,7 +158,7 @@ class ArchivePipeline:
 
     async def _extract_document(self, site: str, job: DocumentJob) -> None:
         extraction, error = await self._in_pool(extract_job, job)
-        with self.db.conn:
+        with self.db.atomic():
             report_id, _ = write_document_extraction(self.db, job, extraction, error)
         if report_id is not None:
             self.stats.inc_value(f"govarchive/{job.source}_reports/{site}")
@@ -167,7 +167,7 @@ class ArchivePipeline:
 
     async def _extract_and_write(self, site: str, page_id: int, fetch: Fetch) -> None:
         extraction, error = await self._extract(fetch)
-        with self.db.conn:
+        with self.db.atomic():
             write_extraction(self.db, page_id, extraction, error)
         self._count(site, stored_state(self.db, page_id, True))
 

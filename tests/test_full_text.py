@@ -46,20 +46,20 @@ def test_extraction_keeps_the_index_in_step(tmp_path):
     assert _triggers(db) == {"pages_fts_ai", "pages_fts_ad"}
     page_id, extraction = _store(db, "000")
     other_id, other = _store(db, "001")
-    with db.conn:
+    with db.atomic():
         write_extraction(db, page_id, extraction)
         write_extraction(db, other_id, other)
     _fts_ok(db)
     assert _hits(db, "依申请公开") == [page_id, other_id]
     # The same title and text with other output (a new extractor version): the index is left alone.
     changed = dataclasses.replace(extraction, warnings=extraction.warnings + ["another warning"])
-    with db.conn:
+    with db.atomic():
         assert write_extraction(db, page_id, changed)[1]
     _fts_ok(db)
     assert _hits(db, "依申请公开") == [page_id, other_id]
     # A new title and text: the index follows, the old words gone from that page only.
     renamed = dataclasses.replace(extraction, title="某局年度报告甲乙丙", text="丁戊己庚")
-    with db.conn:
+    with db.atomic():
         write_extraction(db, page_id, renamed)
     _fts_ok(db)
     assert _hits(db, "依申请公开") == [other_id]
@@ -72,7 +72,7 @@ def test_an_old_update_trigger_is_dropped_on_open(tmp_path):
         path = tmp_path / f"{n}.db"
         db = open_archive(path)
         page_id, extraction = _store(db, "000")
-        with db.conn:
+        with db.atomic():
             db.conn.execute(old_trigger)  # the archive as an earlier version left it: its trigger indexed the text
             db.execute("UPDATE pages SET title = '旧标题', text = '旧的正文' WHERE id = ?", [page_id])
         _fts_ok(db)
@@ -81,7 +81,7 @@ def test_an_old_update_trigger_is_dropped_on_open(tmp_path):
         db = open_archive(path)
         assert _triggers(db) == {"pages_fts_ai", "pages_fts_ad"}
         assert [s.split()[2] for s in FULL_TEXT[1:]] == ["pages_fts_ai", "pages_fts_ad"]
-        with db.conn:
+        with db.atomic():
             write_extraction(db, page_id, extraction)
         _fts_ok(db)  # indexed once: a trigger left beside the writer's update would index it twice
         assert _hits(db, "依申请公开") == [page_id]

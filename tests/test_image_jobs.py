@@ -40,12 +40,12 @@ def test_only_the_job_that_read_every_image_writes(tmp_path):
     rest = [_image(db, 2), _image(db, 3)]
     assert image_ids(db, page_id) == tuple(first + rest)
 
-    with db.conn:  # the partial result lands after the rest came in: refused, nothing written
+    with db.atomic():  # the partial result lands after the rest came in: refused, nothing written
         assert write_document_extraction(db, partial, report, None) == (None, False)
     assert _reports(db) == [] and _digests(db) == [None] * 4
 
     full = images_job(db, page_id, expected=4)
-    with db.conn:
+    with db.atomic():
         report_id, changed = write_document_extraction(db, full, report, None)
     assert changed and report_id is not None
     assert _reports(db) == [(page_id, "images", len(report.cells))]
@@ -53,7 +53,7 @@ def test_only_the_job_that_read_every_image_writes(tmp_path):
     assert None not in written and len(set(written)) == 1
 
     fewer = extract_page(seed_path("003").read_bytes(), "text/plain")  # another result, from two images only
-    with db.conn:  # the partial result lands after the full one: refused, the full report stays
+    with db.atomic():  # the partial result lands after the full one: refused, the full report stays
         assert write_document_extraction(db, partial, fewer, None) == (None, False)
     assert _reports(db) == [(page_id, "images", len(report.cells))] and _digests(db) == written
     db.close()

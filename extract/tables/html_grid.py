@@ -118,7 +118,7 @@ _GRID = etree.XSLT(etree.XML(b"""<xsl:stylesheet version="1.0" xmlns:xsl="http:/
 <xsl:output method="text" encoding="utf-8"/>
 <xsl:variable name="marks" select="'&#xFDD3;&#xFDD4;&#xFDD5;&#xFDD6;'"/>
 <xsl:template match="/">
-<xsl:for-each select="//table[@govarchive-grid]"><xsl:text>&#xFDD6;</xsl:text>
+<xsl:for-each select="descendant::table[@govarchive-grid]"><xsl:text>&#xFDD6;</xsl:text>
 <xsl:for-each select="tr|thead/tr|tbody/tr|tfoot/tr"><xsl:text>&#xFDD3;</xsl:text>
 <xsl:for-each select="td|th"><xsl:text>&#xFDD4;</xsl:text>
 <xsl:if test="@rowspan"><xsl:value-of select="translate(@rowspan, $marks, '')"/></xsl:if><xsl:text>&#xFDD5;</xsl:text>
