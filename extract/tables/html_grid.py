@@ -66,12 +66,8 @@ def cell_text(el) -> str:
 
 
 def _unspaced(text: str) -> str:
-    """The text without blanks, zero-width ones too: str.split's in C, then the two it keeps (4x a
-    regular expression's sub)."""
-    text = "".join(text.split())
-    if "\u200b" in text or "\ufeff" in text:
-        text = text.replace("\u200b", "").replace("\ufeff", "")
-    return text
+    """The text without blanks, zero-width ones too (4x a regular expression's sub)."""
+    return _clean(text).replace(" ", "")
 
 
 def _clean(text: str) -> str:
